@@ -1,0 +1,28 @@
+// Two projects: `unit` needs no servers; `integration` talks to real Kafka and a real MongoDB-wire server,
+// found through KAFKA_BROKERS / MONGODB_URI or started once by the global setup.
+const moduleNameMapper = {
+  '^@app/contracts$': '<rootDir>/libs/contracts/src',
+  '^@app/messaging$': '<rootDir>/libs/messaging/src',
+  '^@app/persistence$': '<rootDir>/libs/persistence/src',
+  '^@app/config$': '<rootDir>/libs/config/src',
+  '^@app/observability$': '<rootDir>/libs/observability/src',
+  '^@app/health$': '<rootDir>/libs/health/src',
+  '^@app/crypto$': '<rootDir>/libs/crypto/src',
+  '^@app/testing$': '<rootDir>/test/support',
+};
+const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true }] };
+const common = { rootDir: __dirname, moduleFileExtensions: ['js', 'json', 'ts'], testEnvironment: 'node', transform, moduleNameMapper };
+
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,test}/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/{apps,libs,test}/**/*.int-spec.ts'],
+      globalSetup: '<rootDir>/test/integration/global-setup.ts',
+      globalTeardown: '<rootDir>/test/integration/global-teardown.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/integration/setup-timeout.ts'],
+    },
+  ],
+};

@@ -1,0 +1,76 @@
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+
+const BROKER_LIST = /^[^\s,]+:\d+(,[^\s,]+:\d+)*$/;
+
+/**
+ * Settings every service shares. Apps extend this class with their own fields; the README's table is the
+ * human copy of these declarations, keep them in step.
+ */
+export class BaseEnv {
+  @IsIn(['development', 'test', 'production'])
+  NODE_ENV: 'development' | 'test' | 'production' = 'development';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  HTTP_PORT = 3000;
+
+  @IsString()
+  HTTP_HOST = '0.0.0.0';
+
+  @Matches(BROKER_LIST, { message: 'KAFKA_BROKERS must be a comma-separated list of host:port' })
+  KAFKA_BROKERS = '127.0.0.1:9092';
+
+  @IsOptional()
+  @IsString()
+  KAFKA_CLIENT_ID?: string;
+
+  @Matches(/^mongodb(\+srv)?:\/\/.+/, { message: 'MONGODB_URI must start with mongodb:// or mongodb+srv://' })
+  MONGODB_URI = 'mongodb://127.0.0.1:27017';
+
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  MONGODB_DB?: string;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
+  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' = 'info';
+
+  /** Base64 of 32 random bytes; wraps every store's data key. Either this or MASTER_KEY_FILE. */
+  @IsOptional()
+  @IsString()
+  MASTER_KEY?: string;
+
+  /** Path of a mounted secret holding the master key (base64); preferred on Kubernetes. */
+  @IsOptional()
+  @IsString()
+  MASTER_KEY_FILE?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  KAFKA_MAX_ATTEMPTS = 5;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  KAFKA_RETRY_BASE_MS = 200;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  SHUTDOWN_TIMEOUT_MS = 25000;
+
+  @IsIn(['true', 'false'])
+  OTEL_ENABLED: 'true' | 'false' = 'true';
+}
+
+export function brokerList(env: Pick<BaseEnv, 'KAFKA_BROKERS'>): string[] {
+  return env.KAFKA_BROKERS.split(',').map((b) => b.trim());
+}
