@@ -10,8 +10,17 @@ const moduleNameMapper = {
   '^@app/crypto$': '<rootDir>/libs/crypto/src',
   '^@app/testing$': '<rootDir>/test/support',
 };
-const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true }] };
-const common = { rootDir: __dirname, moduleFileExtensions: ['js', 'json', 'ts'], testEnvironment: 'node', transform, moduleNameMapper };
+const transform = {
+  '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true }],
+};
+const common = {
+  rootDir: __dirname,
+  setupFiles: ['reflect-metadata'],
+  moduleFileExtensions: ['js', 'json', 'ts'],
+  testEnvironment: 'node',
+  transform,
+  moduleNameMapper,
+};
 
 module.exports = {
   projects: [

@@ -1,0 +1,52 @@
+import { IsISO31661Alpha2, IsNotEmpty, IsOptional } from 'class-validator';
+
+import { IsEntityId, IsSyncSource, IsText, IsUtcTimestamp, SyncSource } from './common';
+
+/**
+ * `customer.customer.upserted.v1`: a customer was created or changed; the Odoo connector upserts the
+ * `res.partner` bound to it. Keyed by `storeId:<customerId>`. This is personal data: it is what privacy
+ * erasure and export look for, and it never goes into logs.
+ */
+export class CustomerUpserted {
+  @IsSyncSource()
+  source!: SyncSource;
+
+  @IsEntityId()
+  customerId!: string;
+
+  /** Display name; Odoo's partner `name` is required, so the producer composes it when only parts are known. */
+  @IsText(256)
+  @IsNotEmpty()
+  name!: string;
+
+  @IsOptional()
+  @IsText(128)
+  firstName?: string;
+
+  @IsOptional()
+  @IsText(128)
+  lastName?: string;
+
+  /** As given by the source, not verified (a malformed address must not dead-letter the customer). */
+  @IsOptional()
+  @IsText(320)
+  email?: string;
+
+  /** International form when known: Salla's `mobile_code` + `mobile` ('+966555555555'). */
+  @IsOptional()
+  @IsText(32)
+  phone?: string;
+
+  @IsOptional()
+  @IsISO31661Alpha2()
+  countryCode?: string;
+
+  @IsOptional()
+  @IsText(128)
+  city?: string;
+
+  /** When the source last changed the customer; an older upsert than the one applied is dropped. */
+  @IsOptional()
+  @IsUtcTimestamp()
+  sourceUpdatedAt?: string;
+}
