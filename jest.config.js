@@ -8,6 +8,8 @@ const moduleNameMapper = {
   '^@app/observability$': '<rootDir>/libs/observability/src',
   '^@app/health$': '<rootDir>/libs/health/src',
   '^@app/crypto$': '<rootDir>/libs/crypto/src',
+  '^@app/bootstrap$': '<rootDir>/libs/bootstrap/src',
+  '^@app/privacy-participant$': '<rootDir>/libs/privacy-participant/src',
   '^@app/testing$': '<rootDir>/test/support',
 };
 const transform = {

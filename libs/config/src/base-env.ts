@@ -14,9 +14,10 @@ export class BaseEnv {
   @IsIn(['development', 'test', 'production'])
   NODE_ENV: 'development' | 'test' | 'production' = 'development';
 
+  /** 0 picks a free port (tests). */
   @Transform(toInt)
   @IsInt()
-  @Min(1)
+  @Min(0)
   @Max(65535)
   HTTP_PORT = 3000;
 
@@ -29,6 +30,12 @@ export class BaseEnv {
   @IsOptional()
   @IsString()
   KAFKA_CLIENT_ID?: string;
+
+  /** Consumer group; defaults to the service name. Override only to run two independent copies side by side. */
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  KAFKA_GROUP_ID?: string;
 
   @Matches(/^mongodb(\+srv)?:\/\/.+/, { message: 'MONGODB_URI must start with mongodb:// or mongodb+srv://' })
   MONGODB_URI = 'mongodb://127.0.0.1:27017';

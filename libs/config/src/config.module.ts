@@ -11,11 +11,19 @@ export class AppConfigModule {
   /** Validates the environment once; a bad environment throws before any provider is built. */
   static forRoot<T extends object>(schema: new () => T, service: string, env = process.env): DynamicModule {
     const config = loadConfig(schema, env, service);
-    return { module: AppConfigModule, providers: [{ provide: APP_CONFIG, useValue: config }], exports: [APP_CONFIG] };
+    return {
+      module: AppConfigModule,
+      providers: [{ provide: APP_CONFIG, useValue: config }],
+      exports: [APP_CONFIG],
+    };
   }
 
   /** For callers that validated already (main.ts validates before Nest boots to fail fast). */
   static withValue<T extends object>(config: T): DynamicModule {
-    return { module: AppConfigModule, providers: [{ provide: APP_CONFIG, useValue: config }], exports: [APP_CONFIG] };
+    return {
+      module: AppConfigModule,
+      providers: [{ provide: APP_CONFIG, useValue: config }],
+      exports: [APP_CONFIG],
+    };
   }
 }

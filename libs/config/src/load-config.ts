@@ -19,7 +19,10 @@ function flatten(errors: ValidationError[], prefix = ''): string[] {
 export function loadConfig<T extends object>(schema: Ctor<T>, env: NodeJS.ProcessEnv, service: string): T {
   const cleaned: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') cleaned[k] = v;
-  const instance = plainToInstance(schema, cleaned, { enableImplicitConversion: false, exposeDefaultValues: true });
+  const instance = plainToInstance(schema, cleaned, {
+    enableImplicitConversion: false,
+    exposeDefaultValues: true,
+  });
   const errors = validateSync(instance, { whitelist: false, forbidUnknownValues: true });
   const problems = flatten(errors);
   if (problems.length > 0) throw new ConfigValidationError(service, problems);

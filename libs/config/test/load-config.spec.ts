@@ -18,7 +18,11 @@ describe('loadConfig', () => {
   it('refuses to start and lists every problem at once', () => {
     let error: unknown;
     try {
-      loadConfig(ExampleEnv, { HTTP_PORT: 'eighty', KAFKA_BROKERS: 'nope', MONGODB_URI: 'postgres://x' }, 'example');
+      loadConfig(
+        ExampleEnv,
+        { HTTP_PORT: 'eighty', KAFKA_BROKERS: 'nope', MONGODB_URI: 'postgres://x' },
+        'example',
+      );
     } catch (e) {
       error = e;
     }

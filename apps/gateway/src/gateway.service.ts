@@ -1,0 +1,12 @@
+import type { ServiceDefinition } from '@app/bootstrap';
+import { PRIVACY_PARTICIPANT_TOPICS, PrivacyParticipantModule } from '@app/privacy-participant';
+
+import { GatewayEnv } from './gateway.env';
+
+export const GatewayService: ServiceDefinition<GatewayEnv> = {
+  name: 'gateway',
+  defaultDbName: 'gateway',
+  envSchema: GatewayEnv,
+  topics: [...PRIVACY_PARTICIPANT_TOPICS],
+  features: () => [PrivacyParticipantModule.forService('gateway')],
+};

@@ -1,0 +1,7 @@
+import './telemetry';
+
+import { main } from '@app/bootstrap';
+
+import { GatewayService } from './gateway.service';
+
+main(GatewayService);

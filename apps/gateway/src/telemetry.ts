@@ -1,0 +1,4 @@
+// First import of main.ts: the OpenTelemetry SDK must patch http, kafkajs and mongoose before they load.
+import { startTelemetry } from '@app/observability';
+
+startTelemetry({ serviceName: 'gateway', enabled: process.env.OTEL_ENABLED !== 'false' });

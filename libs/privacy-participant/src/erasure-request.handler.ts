@@ -1,0 +1,59 @@
+import { Controller, Inject } from '@nestjs/common';
+import { Payload } from '@nestjs/microservices';
+
+import {
+  ErasureReceipt,
+  EventEnvelope,
+  PrivacyErasureCompleted,
+  PrivacyErasureRequested,
+  Topic,
+  keyFor,
+} from '@app/contracts';
+import { EventPublisher, KafkaEvent, newEnvelope } from '@app/messaging';
+
+import { StoreDataEraser } from './store-data-eraser';
+
+export const PARTICIPANT_SERVICE_NAME = Symbol('PARTICIPANT_SERVICE_NAME');
+
+/**
+ * Every service answers an erasure request for its own data and reports a receipt; the privacy service
+ * gathers the receipts by request id. A failure is retried by the consumer (backoff, then dead letter), so a
+ * receipt is only published once the erasure really happened.
+ */
+@Controller()
+export class ErasureRequestHandler {
+  constructor(
+    private readonly eraser: StoreDataEraser,
+    private readonly publisher: EventPublisher,
+    @Inject(PARTICIPANT_SERVICE_NAME) private readonly service: string,
+  ) {}
+
+  @KafkaEvent(Topic.PrivacyErasureRequested, PrivacyErasureRequested)
+  async onErasureRequested(@Payload() event: EventEnvelope<PrivacyErasureRequested>): Promise<void> {
+    const receipt = new ErasureReceipt();
+    receipt.service = this.service;
+    if (event.payload.scope === 'store') {
+      const result = await this.eraser.eraseStore(event.storeId);
+      receipt.outcome = result.erasedCount > 0 || result.keyShredded ? 'erased' : 'nothing_found';
+      receipt.erasedCount = result.erasedCount;
+      receipt.details = `key ${result.keyShredded ? 'shredded' : 'absent'}; ${JSON.stringify(result.collections)}`;
+    } else {
+      // Customer-level erasure needs each feature's knowledge of where a customer appears; until a service
+      // implements it, it says so instead of claiming success.
+      receipt.outcome = 'failed';
+      receipt.erasedCount = 0;
+      receipt.details = `customer-scope erasure is not implemented in ${this.service} yet`;
+    }
+    receipt.completedAt = new Date().toISOString();
+
+    const completed = new PrivacyErasureCompleted();
+    completed.requestId = event.payload.requestId;
+    completed.scope = event.payload.scope;
+    completed.receipt = receipt;
+    await this.publisher.publish(
+      Topic.PrivacyErasureCompleted,
+      newEnvelope(Topic.PrivacyErasureCompleted, event.storeId, completed),
+      { key: keyFor(event.storeId) },
+    );
+  }
+}
