@@ -1,0 +1,4 @@
+export * from './dedicated-mongo';
+export * from './integration-env';
+export * from './unique-name';
+export * from './wait-for';
