@@ -27,8 +27,14 @@ const children = [];
 let stopping = false;
 
 function run(cmd, args, opts = {}) {
-  const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], ...opts });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status}):\n${r.stdout ?? ''}`);
+  const r = spawnSync(cmd, args, {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    ...opts,
+  });
+  if (r.status !== 0)
+    throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.status}):\n${r.stdout ?? ''}`);
   return r.stdout ?? '';
 }
 
@@ -48,11 +54,20 @@ function infraUp() {
     say('using KAFKA_BROKERS / MONGODB_URI from the environment');
     return { KAFKA_BROKERS: process.env.KAFKA_BROKERS, MONGODB_URI: process.env.MONGODB_URI, ours: false };
   }
-  say('starting Kafka and the MongoDB-wire server (npm run infra:up)…');
+  // Infra that was already running (someone's `npm run infra:up`) is theirs: leave it up on Ctrl-C.
+  const wasRunning =
+    spawnSync(process.execPath, ['scripts/infra/cli.mjs', 'status'], { cwd: root, stdio: 'ignore' })
+      .status === 0;
+  say(
+    wasRunning
+      ? 'Kafka and the MongoDB-wire server are already running'
+      : 'starting Kafka and the MongoDB-wire server (npm run infra:up)…',
+  );
   const out = run(process.execPath, ['scripts/infra/cli.mjs', 'up']);
   const grab = (name) => out.match(new RegExp(`^${name}=(\\S+)$`, 'm'))?.[1];
-  const env = { KAFKA_BROKERS: grab('KAFKA_BROKERS'), MONGODB_URI: grab('MONGODB_URI'), ours: true };
-  if (!env.KAFKA_BROKERS || !env.MONGODB_URI) throw new Error(`infra:up did not print its addresses:\n${out}`);
+  const env = { KAFKA_BROKERS: grab('KAFKA_BROKERS'), MONGODB_URI: grab('MONGODB_URI'), ours: !wasRunning };
+  if (!env.KAFKA_BROKERS || !env.MONGODB_URI)
+    throw new Error(`infra:up did not print its addresses:\n${out}`);
   return env;
 }
 
@@ -109,7 +124,12 @@ async function main() {
     const masterKey = devMasterKey();
     mkdirSync(join(stateDir, 'logs'), { recursive: true });
     SERVICES.forEach((s, i) => {
-      const svc = { ...s, port: basePort + i, startedAt: Date.now(), log: join(stateDir, 'logs', `${s.name}.log`) };
+      const svc = {
+        ...s,
+        port: basePort + i,
+        startedAt: Date.now(),
+        log: join(stateDir, 'logs', `${s.name}.log`),
+      };
       const out = createWriteStream(svc.log, { flags: 'a' });
       svc.proc = spawn(process.execPath, [join(root, 'dist/apps', s.name, 'src', 'main.js')], {
         cwd: root,
@@ -128,7 +148,8 @@ async function main() {
       const echo = process.env.STACK_QUIET === 'true' ? null : process.stdout;
       for (const stream of [svc.proc.stdout, svc.proc.stderr]) {
         stream.pipe(out, { end: false });
-        if (echo) stream.on('data', (d) => echo.write(String(d).replace(/^(?=.)/gm, `${s.name.padEnd(16)}| `)));
+        if (echo)
+          stream.on('data', (d) => echo.write(String(d).replace(/^(?=.)/gm, `${s.name.padEnd(16)}| `)));
       }
       svc.proc.on('exit', (code) => {
         svc.exited = true;
@@ -146,7 +167,9 @@ async function main() {
     console.log(`  Kafka           ${infra.KAFKA_BROKERS}`);
     console.log(`  MongoDB-wire    ${infra.MONGODB_URI}`);
     for (const svc of children) {
-      console.log(`  ${svc.name.padEnd(16)}http://127.0.0.1:${svc.port}  (/health/ready, /metrics)  log: ${svc.log}`);
+      console.log(
+        `  ${svc.name.padEnd(16)}http://127.0.0.1:${svc.port}  (/health/ready, /metrics)  log: ${svc.log}`,
+      );
     }
     console.log('\nCtrl-C stops everything.\n');
     if (process.argv.includes('--exit-when-ready')) await stopAll(0, infra);
