@@ -13,7 +13,7 @@ const moduleNameMapper = {
   '^@app/testing$': '<rootDir>/test/support',
 };
 const transform = {
-  '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', isolatedModules: true }],
+  '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
 };
 const common = {
   rootDir: __dirname,

@@ -19,7 +19,7 @@ export class ServiceModule {
         AppConfigModule.withValue(config),
         ObservabilityModule.forRoot({ serviceName: definition.name, logger: { level: config.LOG_LEVEL } }),
         PersistenceModule.forRoot(mongoOptionsFromEnv(config, definition.defaultDbName)),
-        CryptoModule.forRoot({ masterKey: config }),
+        CryptoModule.forRoot({ masterKey: config, keyringDbName: config.KEYRING_DB }),
         MessagingModule.forRoot(
           messagingOptionsFromEnv(config, {
             service: definition.name,

@@ -45,6 +45,14 @@ export class BaseEnv {
   @IsNotEmpty()
   MONGODB_DB?: string;
 
+  /**
+   * Database of the shared keyring (one data key per store). Shared on purpose: a token sealed by the gateway
+   * is opened by the salla-connector, and one shred makes a store's data unreadable in every service.
+   */
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{1,63}$/, { message: 'KEYRING_DB must be a plain database name' })
+  KEYRING_DB = 'keyring';
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace'])
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' = 'info';
 
