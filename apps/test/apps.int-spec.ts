@@ -124,9 +124,10 @@ describe('the four services against real Kafka and a real MongoDB-wire server', 
       await consumer.connect();
       await consumer.subscribe({ topic: Topic.PrivacyErasureCompleted, fromBeginning: true });
       await consumer.run({
-        eachMessage: async ({ message }) => {
+        eachMessage: ({ message }) => {
           const event = JSON.parse(message.value!.toString());
           if (event.payload.requestId === requestId) receipts.push(event.payload.receipt);
+          return Promise.resolve();
         },
       });
       const publisher = new EventPublisher(kafka);
