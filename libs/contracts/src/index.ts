@@ -1,3 +1,6 @@
 export * from './envelope';
+export * from './event-catalogue';
+export * from './events';
+export * from './topic-specs';
 export * from './topics';
 export * from './validate-event';
