@@ -73,6 +73,9 @@ export class EventPublisher implements OnApplicationShutdown {
       // idempotent produce requests per broker, so this only makes the intent explicit.
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
+      // An idempotent producer must not give up on its own (kafkajs warns that a retry cap can break the
+      // sequence guarantees); `publishTimeoutMs` bounds how long a caller waits instead.
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 300, maxRetryTime: 10_000 },
       createPartitioner: Partitioners.DefaultPartitioner,
     });
   }

@@ -22,11 +22,18 @@ function nestLogCreator(): (entry: LogEntry) => void {
       logger?: unknown;
     };
     const line = `[${namespace}] ${message}${Object.keys(extra).length > 0 ? ` ${JSON.stringify(extra)}` : ''}`;
-    if (level === logLevel.ERROR) logger.error(line);
+    // Two instances creating the same topics at start race; the loser's broker answer is "already exists",
+    // which ensureTopics treats as success. kafkajs logs the raw response at error level first: not an error.
+    if (isExpectedTopicRace(extra)) logger.debug(line);
+    else if (level === logLevel.ERROR) logger.error(line);
     else if (level === logLevel.WARN) logger.warn(line);
     else if (level === logLevel.INFO) logger.log(line);
     else logger.debug(line);
   };
+}
+
+function isExpectedTopicRace(extra: Record<string, unknown>): boolean {
+  return extra.error === 'Topic creation errors';
 }
 
 /** A kafkajs client with our defaults. One per process is enough; producers/consumers/admins hang off it. */
