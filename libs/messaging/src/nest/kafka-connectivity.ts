@@ -78,7 +78,8 @@ export class KafkaConnectivity implements OnApplicationShutdown {
   ) {}
 
   async check(timeoutMs = 3_000): Promise<void> {
-    await this.withTimeout(this.describeCluster(), timeoutMs);
+    // Known state first: it is free and carries the real reason (e.g. ECONNREFUSED), where a round trip to a
+    // dead broker would only end in a probe timeout.
     const topics = this.topics.state;
     if (!topics.ready)
       throw new Error(`kafka topics not created yet${topics.lastError ? `: ${topics.lastError}` : ''}`);
@@ -88,6 +89,7 @@ export class KafkaConnectivity implements OnApplicationShutdown {
         `kafka consumer is ${consumer.status}${consumer.lastError ? `: ${consumer.lastError}` : ''}`,
       );
     }
+    await this.withTimeout(this.describeCluster(), timeoutMs);
   }
 
   details(): KafkaConnectivityDetails {
