@@ -1,5 +1,15 @@
 import { Type } from 'class-transformer';
-import { IsDateString, IsInt, IsNotEmpty, IsObject, IsString, IsUUID, Matches, Min, ValidateNested } from 'class-validator';
+import {
+  IsDateString,
+  IsInt,
+  IsNotEmpty,
+  IsObject,
+  IsString,
+  IsUUID,
+  Matches,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 
 /**
  * What travels as the value of every Kafka message. Trace context is NOT here: it rides in Kafka headers

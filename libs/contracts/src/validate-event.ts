@@ -4,8 +4,7 @@ import { validate, ValidationError } from 'class-validator';
 import { EventEnvelope } from './envelope';
 
 export type ValidationResult<P extends object> =
-  | { ok: true; event: EventEnvelope<P> }
-  | { ok: false; problems: string[] };
+  { ok: true; event: EventEnvelope<P> } | { ok: false; problems: string[] };
 
 function describe(errors: ValidationError[], prefix = ''): string[] {
   return errors.flatMap((e) => {
