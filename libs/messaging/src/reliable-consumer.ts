@@ -3,6 +3,7 @@ import { SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 
 import { deadLetterTopicOf, validateEvent, type EventEnvelope, type TopicSpec } from '@app/contracts';
+import { withStoreContext } from '@app/observability';
 
 import { computeBackoff, sleep } from './backoff';
 import { classifyError, describeError, InvalidMessageError } from './errors';
@@ -439,7 +440,10 @@ export class ReliableConsumer {
         signal: this.handlerAbort.signal,
       };
       try {
-        const result = await this.withHeartbeat(heartbeat, () => route.handler(event, meta));
+        // Everything the handler logs carries the store id (JsonLogger reads it from this context).
+        const result = await this.withHeartbeat(heartbeat, () =>
+          withStoreContext(event.storeId, () => route.handler(event, meta)),
+        );
         return result === 'done' ? 'handled' : 'abandoned';
       } catch (err) {
         span.recordException(err instanceof Error ? err : new Error(describeError(err)));

@@ -5,6 +5,7 @@ import {
   ReliableConsumer,
   type MessageMeta,
 } from '@app/messaging';
+import { currentStoreId } from '@app/observability';
 import { uniqueName, waitFor } from '@app/testing';
 
 import {
@@ -61,6 +62,7 @@ describe('ReliableConsumer: ordering, exactly-once on the happy path, graceful s
     const metas: MessageMeta[] = [];
     let inFlightPerPartition = new Map<number, number>();
     let overlapSeen = false;
+    let storeContextWrong = false;
     const c = consumer(groupId).handle(
       topic,
       TestPayload,
@@ -69,6 +71,8 @@ describe('ReliableConsumer: ordering, exactly-once on the happy path, graceful s
         inFlightPerPartition.set(meta.partition, inFlight);
         if (inFlight > 1) overlapSeen = true;
         await new Promise((r) => setTimeout(r, Math.random() * 3));
+        // Logs written by the handler carry the store id: the consumer runs it in the event's store context.
+        if (currentStoreId() !== event.storeId) storeContextWrong = true;
         handled.set(event.storeId, [...(handled.get(event.storeId) ?? []), event.payload.seq]);
         metas.push(meta);
         inFlightPerPartition.set(meta.partition, (inFlightPerPartition.get(meta.partition) ?? 1) - 1);
@@ -85,6 +89,7 @@ describe('ReliableConsumer: ordering, exactly-once on the happy path, graceful s
     const expected = Array.from({ length: perKey }, (_, i) => i);
     for (const key of keys) expect(handled.get(key)).toEqual(expected);
     expect(overlapSeen).toBe(false);
+    expect(storeContextWrong).toBe(false);
     expect(metas.every((m) => m.attempt === 1)).toBe(true);
     // One key lives on one partition.
     const partitionsOfStore1 = new Set(metas.filter((m) => m.key === 'store-1').map((m) => m.partition));
