@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -72,15 +72,18 @@ describe('a consumer process killed mid-stream and restarted (real Kafka, SIGKIL
   const publisher = new EventPublisher(kafka);
   const children: ChildProcess[] = [];
 
+  const workDir = mkdtempSync(join(tmpdir(), 'crash-consumer-'));
+
   afterAll(async () => {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
     await publisher.close();
+    rmSync(workDir, { recursive: true, force: true });
   });
 
   it('loses no message: every event is handled at least once across both runs, and nothing was committed before it was handled', async () => {
     const topic = uniqueName('crash');
     const groupId = uniqueName('crash-group');
-    const outFile = join(mkdtempSync(join(tmpdir(), 'crash-consumer-')), 'handled.log');
+    const outFile = join(workDir, 'handled.log');
     await ensureTopics(kafka, testTopicSpecs(topic, 3), { logger: quietLogger });
 
     const total = 300;
