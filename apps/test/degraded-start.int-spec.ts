@@ -1,23 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 
 import type { RunningService } from '@app/bootstrap';
 import { runService } from '@app/bootstrap';
-import { type DedicatedMongo, startDedicatedMongo, uniqueName, waitFor } from '@app/testing';
+import { type DedicatedMongo, freePort, startDedicatedMongo, uniqueName, waitFor } from '@app/testing';
 
 import { SallaConnectorService } from '../salla-connector/src/salla-connector.service';
-
-/** A loopback port with nothing listening on it. */
-function closedPort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => res(port));
-    });
-    srv.on('error', rej);
-  });
-}
 
 describe('a service whose dependencies are down when it starts', () => {
   let mongo: DedicatedMongo;
@@ -39,7 +26,7 @@ describe('a service whose dependencies are down when it starts', () => {
       env: {
         HTTP_PORT: '0',
         HTTP_HOST: '127.0.0.1',
-        KAFKA_BROKERS: `127.0.0.1:${await closedPort()}`,
+        KAFKA_BROKERS: `127.0.0.1:${await freePort()}`,
         KAFKA_GROUP_ID: name,
         MONGODB_URI: mongo.uri,
         MONGODB_DB: name.replace(/-/g, '_'),

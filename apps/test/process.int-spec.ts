@@ -1,22 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
-import { integrationEnv, uniqueName, waitFor } from '@app/testing';
+import { freePort, integrationEnv, uniqueName, waitFor } from '@app/testing';
 
 const ROOT = resolve(__dirname, '..', '..');
-
-function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => res(port));
-    });
-    srv.on('error', rej);
-  });
-}
 
 interface Proc {
   child: ChildProcess;

@@ -29,6 +29,7 @@ import {
   IsUtcTimestamp,
   SyncSource,
 } from './common';
+import { CustomerContact } from './customer';
 
 /*
  * Orders. Keyed by `storeId:<orderId>` so the upserts, cancellation, refunds and status commands of one order
@@ -76,41 +77,11 @@ export class OrderStatus {
  * Who bought, as a reference AND a snapshot: the Odoo connector must be able to create the partner from the order
  * alone, because the customer's own upsert travels on another topic and may arrive later.
  */
-export class OrderCustomer {
+export class OrderCustomer extends CustomerContact {
   /** Source customer id; absent for a guest checkout. */
   @IsOptional()
   @IsEntityId()
   customerId?: string;
-
-  @IsText(256)
-  @IsNotEmpty()
-  name!: string;
-
-  @IsOptional()
-  @IsText(128)
-  firstName?: string;
-
-  @IsOptional()
-  @IsText(128)
-  lastName?: string;
-
-  /** As given by the source, not verified: a malformed address must not dead-letter an order. */
-  @IsOptional()
-  @IsText(320)
-  email?: string;
-
-  /** International form when known ('+966501806978'). */
-  @IsOptional()
-  @IsText(32)
-  phone?: string;
-
-  @IsOptional()
-  @IsISO31661Alpha2()
-  countryCode?: string;
-
-  @IsOptional()
-  @IsText(128)
-  city?: string;
 }
 
 /** A postal address, flattened for Odoo's partner fields (street, city, zip, country). */
