@@ -1,9 +1,10 @@
 import { Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import mongoose, { Connection, ConnectOptions, Model, Schema } from 'mongoose';
 
+import { redactString } from '@app/observability';
+
 import { BackoffOptions, backoffDelay } from './backoff';
 import { PersistenceUnavailableError } from './errors';
-import { redactUri } from './redact';
 import { assertNoTtlIndexes } from './store-scoped-schema';
 
 export type MongoConnectionState = 'connecting' | 'connected' | 'disconnected';
@@ -344,7 +345,7 @@ export class MongoConnection implements OnModuleInit, OnApplicationShutdown {
   }
 
   #where(): string {
-    return `${redactUri(this.#options.uri)} (db ${this.#options.dbName})`;
+    return `${redactString(this.#options.uri)} (db ${this.#options.dbName})`;
   }
 }
 

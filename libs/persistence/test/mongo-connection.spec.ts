@@ -15,7 +15,7 @@ import {
   PersistenceUnavailableError,
   TtlIndexNotSupportedError,
 } from '../src';
-import { redactUri } from '../src/redact';
+import { redactString } from '@app/observability';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -140,10 +140,10 @@ describe('helpers', () => {
   });
 
   it('URIs are logged without passwords', () => {
-    expect(redactUri('mongodb://app:s3cret@db:27017/x?authSource=admin')).toBe(
-      'mongodb://app:***@db:27017/x?authSource=admin',
+    expect(redactString('mongodb://app:s3cret@db:27017/x?authSource=admin')).toBe(
+      'mongodb://app:[REDACTED]@db:27017/x?authSource=admin',
     );
-    expect(redactUri('mongodb://127.0.0.1:27017')).toBe('mongodb://127.0.0.1:27017');
+    expect(redactString('mongodb://127.0.0.1:27017')).toBe('mongodb://127.0.0.1:27017');
   });
 
   it('the database name comes from MONGODB_DB, else the service default', () => {
