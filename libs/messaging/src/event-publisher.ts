@@ -13,6 +13,7 @@ import {
 
 import { EventEnvelope } from '@app/contracts';
 
+import { messagingMetrics } from './messaging-metrics';
 import { traceHeaders } from './tracing';
 
 export interface PublishOptions {
@@ -120,7 +121,10 @@ export class EventPublisher implements OnApplicationShutdown {
    * that). Adds no trace headers. Resolves after the broker acked all of them.
    */
   async publishRaw(topic: string, messages: Message[]): Promise<RecordMetadata[]> {
-    await this.connect();
+    await this.connect().catch((err: unknown) => {
+      messagingMetrics.published.add(messages.length, { topic, outcome: 'failed' });
+      throw err;
+    });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -129,10 +133,15 @@ export class EventPublisher implements OnApplicationShutdown {
       );
     });
     try {
-      return await Promise.race([
+      const acked = await Promise.race([
         this.producer.send({ topic, messages, acks: -1, compression: CompressionTypes.None }),
         timeout,
       ]);
+      messagingMetrics.published.add(messages.length, { topic, outcome: 'acked' });
+      return acked;
+    } catch (err) {
+      messagingMetrics.published.add(messages.length, { topic, outcome: 'failed' });
+      throw err;
     } finally {
       clearTimeout(timer);
     }

@@ -3,6 +3,7 @@ export * from './errors';
 export * from './event-publisher';
 export * from './headers';
 export * from './kafka-client';
+export * from './messaging-metrics';
 export * from './reliable-consumer';
 export * from './topic-admin';
 export * from './tracing';

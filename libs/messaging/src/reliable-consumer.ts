@@ -10,6 +10,7 @@ import { classifyError, describeError, InvalidMessageError } from './errors';
 import type { EventPublisher } from './event-publisher';
 import { deadLetterHeaders, decodeHeaders } from './headers';
 import { ensureTopics, type EnsureTopicsOptions } from './topic-admin';
+import { messagingMetrics } from './messaging-metrics';
 import { contextFromHeaders, TRACER_NAME } from './tracing';
 
 /**
@@ -385,9 +386,12 @@ export class ReliableConsumer {
       },
       contextFromHeaders(headers),
       async (span) => {
+        const started = performance.now();
         try {
           const outcome = await this.processInSpan(topic, partition, message, key, headers, heartbeat, span);
           span.setAttribute('messaging.outcome', outcome);
+          messagingMetrics.consumed.add(1, { topic, outcome });
+          messagingMetrics.duration.record((performance.now() - started) / 1000, { topic, outcome });
           return outcome;
         } finally {
           span.end();
@@ -477,6 +481,7 @@ export class ReliableConsumer {
         this.logger.warn(
           `${where} attempt ${attempt}/${this.options.maxAttempts} failed, retrying in ${delay} ms: ${describeError(err)}`,
         );
+        messagingMetrics.retries.add(1, { topic });
         if (!(await this.backoff(delay, heartbeat, where))) return 'abandoned';
       }
     }

@@ -16,6 +16,7 @@ import {
   newEnvelope,
   PermanentError,
 } from '@app/messaging';
+import { startTelemetry } from '@app/observability';
 import { uniqueName, waitFor } from '@app/testing';
 
 import {
@@ -54,6 +55,8 @@ describe('KafkaEventTransport + MessagingModule in a hybrid Nest app (real Kafka
   let app: INestApplication;
 
   beforeAll(async () => {
+    // As in a service's main.ts: telemetry first, so the messaging metrics have a meter to record into.
+    startTelemetry({ serviceName: SERVICE, enabled: false });
     const { logger: _quiet, shutdownTimeoutMs, retryBaseMs, ...tuning } = fastConsumer;
     const moduleRef = await Test.createTestingModule({
       imports: [
@@ -118,6 +121,20 @@ describe('KafkaEventTransport + MessagingModule in a hybrid Nest app (real Kafka
     );
     expect(letter.headers[MessagingHeaders.DltService]?.toString()).toBe(SERVICE);
     expect(letter.headers[MessagingHeaders.Attempt]?.toString()).toBe('1');
+
+    // What ops see on /metrics for this topic: 3 handled, 1 dead-lettered, 1 retry, 4 acked publishes.
+    const text = await startTelemetry({ serviceName: SERVICE, enabled: false }).metricsText();
+    const sample = (name: string, ...labels: string[]): number => {
+      const line = text
+        .split('\n')
+        .find((l) => l.startsWith(`${name}{`) && labels.every((label) => l.includes(label)));
+      return line ? Number(line.split(' ').pop()) : 0;
+    };
+    const topic = `topic="${TOPIC}"`;
+    expect(sample('messaging_consumer_messages_total', topic, 'outcome="handled"')).toBe(3);
+    expect(sample('messaging_consumer_messages_total', topic, 'outcome="dead-lettered"')).toBe(1);
+    expect(sample('messaging_consumer_retries_total', topic)).toBe(1);
+    expect(sample('messaging_producer_messages_total', topic, 'outcome="acked"')).toBe(4);
   });
 
   it('app.close() stops the consumer gracefully; readiness then fails', async () => {
