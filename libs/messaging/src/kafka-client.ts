@@ -22,18 +22,25 @@ function nestLogCreator(): (entry: LogEntry) => void {
       logger?: unknown;
     };
     const line = `[${namespace}] ${message}${Object.keys(extra).length > 0 ? ` ${JSON.stringify(extra)}` : ''}`;
-    // Two instances creating the same topics at start race; the loser's broker answer is "already exists",
-    // which ensureTopics treats as success. kafkajs logs the raw response at error level first: not an error.
-    if (isExpectedTopicRace(extra)) logger.debug(line);
-    else if (level === logLevel.ERROR) logger.error(line);
-    else if (level === logLevel.WARN) logger.warn(line);
-    else if (level === logLevel.INFO) logger.log(line);
+    const effective = effectiveKafkaLogLevel(level, extra);
+    if (effective === logLevel.ERROR) logger.error(line);
+    else if (effective === logLevel.WARN) logger.warn(line);
+    else if (effective === logLevel.INFO) logger.log(line);
     else logger.debug(line);
   };
 }
 
-function isExpectedTopicRace(extra: Record<string, unknown>): boolean {
-  return extra.error === 'Topic creation errors';
+/**
+ * Broker answers that kafkajs retries by itself: a topic that another instance created first, a group
+ * coordinator still loading right after a broker start, a leader moving. Worth a warning, not an error page.
+ */
+const RETRIABLE_RESPONSE =
+  /Topic creation errors|coordinator is loading|not the correct coordinator|no leader for this topic-partition|leader is not available/i;
+
+/** The level a kafkajs log line is written at: retriable broker answers drop from error to warn. */
+export function effectiveKafkaLogLevel(level: logLevel, extra: Record<string, unknown>): logLevel {
+  const retriable = typeof extra.error === 'string' && RETRIABLE_RESPONSE.test(extra.error);
+  return level === logLevel.ERROR && retriable ? logLevel.WARN : level;
 }
 
 /** A kafkajs client with our defaults. One per process is enough; producers/consumers/admins hang off it. */
