@@ -8,6 +8,11 @@ export interface KafkaClientOptions {
   logLevel?: logLevel;
   connectionTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /**
+   * kafkajs' own retries of connects and requests (default 5, ~10 s against a dead broker). Paths with a
+   * backoff loop of their own (topic bootstrap, readiness) use 0 so the real error surfaces at once.
+   */
+  retries?: number;
 }
 
 function nestLogCreator(): (entry: LogEntry) => void {
@@ -52,6 +57,6 @@ export function createKafka(options: KafkaClientOptions): Kafka {
     logCreator: () => nestLogCreator(),
     connectionTimeout: options.connectionTimeoutMs ?? 3000,
     requestTimeout: options.requestTimeoutMs ?? 30000,
-    retry: { initialRetryTime: 300, retries: 5, maxRetryTime: 10_000 },
+    retry: { initialRetryTime: 300, retries: options.retries ?? 5, maxRetryTime: 10_000 },
   });
 }

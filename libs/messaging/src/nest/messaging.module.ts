@@ -19,6 +19,11 @@ import { KafkaEventTransport } from './kafka-event.transport';
 
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
 export const KAFKA_CLIENT = Symbol('KAFKA_CLIENT');
+/**
+ * A client without kafkajs' internal retries, for the paths that loop with their own backoff (topic
+ * bootstrap) or must answer now (readiness): a dead broker shows its real error at once, not after ~10 s.
+ */
+const KAFKA_PROBE_CLIENT = Symbol('KAFKA_PROBE_CLIENT');
 
 type ConsumerTuning = Partial<
   Pick<
@@ -90,6 +95,17 @@ const providers: Provider[] = [
       createKafka({ clientId: o.clientId ?? o.service, brokers: o.brokers, logLevel: o.kafkaLogLevel }),
   },
   {
+    provide: KAFKA_PROBE_CLIENT,
+    inject: [MESSAGING_OPTIONS],
+    useFactory: (o: MessagingOptions): Kafka =>
+      createKafka({
+        clientId: o.clientId ?? o.service,
+        brokers: o.brokers,
+        logLevel: o.kafkaLogLevel,
+        retries: 0,
+      }),
+  },
+  {
     provide: EventPublisher,
     inject: [KAFKA_CLIENT, MESSAGING_OPTIONS],
     useFactory: (kafka: Kafka, o: MessagingOptions) =>
@@ -97,7 +113,7 @@ const providers: Provider[] = [
   },
   {
     provide: TopicBootstrap,
-    inject: [KAFKA_CLIENT, MESSAGING_OPTIONS],
+    inject: [KAFKA_PROBE_CLIENT, MESSAGING_OPTIONS],
     useFactory: (kafka: Kafka, o: MessagingOptions) =>
       new TopicBootstrap(kafka, o.topicSpecs ?? topicSpecsFor(o.topics), o.replicationFactor),
   },
@@ -120,7 +136,7 @@ const providers: Provider[] = [
   },
   {
     provide: KafkaConnectivity,
-    inject: [KAFKA_CLIENT, TopicBootstrap, KafkaEventTransport],
+    inject: [KAFKA_PROBE_CLIENT, TopicBootstrap, KafkaEventTransport],
     useFactory: (kafka: Kafka, topics: TopicBootstrap, transport: KafkaEventTransport) =>
       new KafkaConnectivity(kafka, topics, transport),
   },
