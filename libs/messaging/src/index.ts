@@ -1,4 +1,5 @@
 export * from './backoff';
+export * from './consumer-types';
 export * from './errors';
 export * from './event-publisher';
 export * from './headers';

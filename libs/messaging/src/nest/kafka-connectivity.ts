@@ -4,8 +4,8 @@ import type { Admin, Kafka } from 'kafkajs';
 import type { TopicSpec } from '@app/contracts';
 
 import { computeBackoff, sleep } from '../backoff';
+import type { ConsumerState } from '../consumer-types';
 import { describeError } from '../errors';
-import type { ConsumerState } from '../reliable-consumer';
 import { ensureTopics } from '../topic-admin';
 
 import type { KafkaEventTransport } from './kafka-event.transport';

@@ -1,6 +1,6 @@
 import { BaseRpcContext } from '@nestjs/microservices';
 
-import type { MessageMeta } from '../reliable-consumer';
+import type { MessageMeta } from '../consumer-types';
 
 /** The `@Ctx()` of a `@KafkaEvent` handler: the message's metadata. */
 export class KafkaEventContext extends BaseRpcContext<[MessageMeta]> {

@@ -2,7 +2,7 @@ import { applyDecorators, Catch, UseFilters, type RpcExceptionFilter } from '@ne
 import { EventPattern } from '@nestjs/microservices';
 import { throwError, type Observable } from 'rxjs';
 
-import type { HandlerOptions } from '../reliable-consumer';
+import type { HandlerOptions } from '../consumer-types';
 
 /** Transport id of `KafkaEventTransport`; `@KafkaEvent` handlers bind to it only. */
 export const KAFKA_EVENTS_TRANSPORT = Symbol('kafka-events');

@@ -4,13 +4,8 @@ import { isObservable, lastValueFrom } from 'rxjs';
 
 import { deadLetterTopicOf, topicSpecsFor, type EventEnvelope, type TopicSpec } from '@app/contracts';
 
-import {
-  ReliableConsumer,
-  type ConsumerState,
-  type ConsumerStatus,
-  type MessageMeta,
-  type ReliableConsumerOptions,
-} from '../reliable-consumer';
+import type { ConsumerState, ConsumerStatus, MessageMeta, ReliableConsumerOptions } from '../consumer-types';
+import { ReliableConsumer } from '../reliable-consumer';
 
 import { KafkaEventContext } from './kafka-event.context';
 import { KAFKA_EVENTS_TRANSPORT, type KafkaEventExtras } from './kafka-event.decorator';

@@ -10,9 +10,9 @@ import type { Kafka, logLevel } from 'kafkajs';
 import { brokerList, type BaseEnv } from '@app/config';
 import { topicSpecsFor, type TopicSpec } from '@app/contracts';
 
+import type { ReliableConsumerOptions } from '../consumer-types';
 import { EventPublisher } from '../event-publisher';
 import { createKafka } from '../kafka-client';
-import type { ReliableConsumerOptions } from '../reliable-consumer';
 
 import { KafkaConnectivity, TopicBootstrap } from './kafka-connectivity';
 import { KafkaEventTransport } from './kafka-event.transport';
