@@ -12,7 +12,6 @@ import { uniqueName, waitFor } from '@app/testing';
 
 import {
   endOffsets,
-  fastConsumer,
   quietLogger,
   readTopic,
   testKafka,
@@ -20,29 +19,20 @@ import {
   TEST_TYPE,
   TestPayload,
   waitUntilFullyCommitted,
+  testConsumers,
 } from './support/kafka-test-kit';
 
 describe('ReliableConsumer: retries and dead letters (real Kafka)', () => {
   const kafka = testKafka('failures');
   const publisher = new EventPublisher(kafka);
-  const consumers: ReliableConsumer[] = [];
   const SERVICE = 'failures-test-service';
 
-  function consumer(groupId: string, maxAttempts: number): ReliableConsumer {
-    const c = new ReliableConsumer({
-      kafka,
-      groupId,
-      service: SERVICE,
-      publisher,
-      maxAttempts,
-      ...fastConsumer,
-    });
-    consumers.push(c);
-    return c;
-  }
+  const consumers = testConsumers({ kafka, publisher, service: SERVICE });
+  const consumer = (groupId: string, maxAttempts: number): ReliableConsumer =>
+    consumers.create(groupId, { maxAttempts });
 
   afterAll(async () => {
-    await Promise.all(consumers.map((c) => c.stop()));
+    await consumers.stopAll();
     await publisher.close();
   });
 
@@ -94,18 +84,11 @@ describe('ReliableConsumer: retries and dead letters (real Kafka)', () => {
 
     const calls: string[] = [];
     let joins = 0;
-    const c = new ReliableConsumer({
-      kafka,
-      groupId,
-      service: SERVICE,
-      publisher,
-      maxAttempts: 3,
-      ...fastConsumer,
+    const c = consumers.create(groupId, {
       onStatusChange: (s) => {
         if (s.status === 'running') joins += 1;
       },
     });
-    consumers.push(c);
     c.handle(
       topic,
       TestPayload,
@@ -131,27 +114,23 @@ describe('ReliableConsumer: retries and dead letters (real Kafka)', () => {
 
     const attempts: number[] = [];
     const make = () =>
-      new ReliableConsumer({
-        kafka,
-        groupId,
-        service: SERVICE,
-        publisher,
-        maxAttempts: 5,
-        ...fastConsumer,
-        retryBaseMs: 30_000, // first retry in 15–30 s
-        retryMaxMs: 30_000,
-      }).handle(
-        topic,
-        TestPayload,
-        (_e, meta) => {
-          attempts.push(meta.attempt);
-          throw new Error('Odoo unreachable');
-        },
-        { expectedType: TEST_TYPE },
-      );
+      consumers
+        .create(groupId, {
+          maxAttempts: 5,
+          retryBaseMs: 30_000, // first retry in 15–30 s
+          retryMaxMs: 30_000,
+        })
+        .handle(
+          topic,
+          TestPayload,
+          (_e, meta) => {
+            attempts.push(meta.attempt);
+            throw new Error('Odoo unreachable');
+          },
+          { expectedType: TEST_TYPE },
+        );
     const a = make();
     const b = make();
-    consumers.push(a, b);
     a.start();
     await waitFor(() => attempts.length === 1, { description: 'first attempt failed, backing off' });
 

@@ -11,36 +11,24 @@ import { uniqueName, waitFor } from '@app/testing';
 import {
   committedOffsets,
   deferred,
-  fastConsumer,
   quietLogger,
   testKafka,
   testTopicSpecs,
   TEST_TYPE,
   TestPayload,
+  testConsumers,
   waitUntilFullyCommitted,
 } from './support/kafka-test-kit';
 
 describe('ReliableConsumer: ordering, exactly-once on the happy path, graceful stop (real Kafka)', () => {
   const kafka = testKafka('ordering');
   const publisher = new EventPublisher(kafka);
-  const consumers: ReliableConsumer[] = [];
-
-  function consumer(groupId: string): ReliableConsumer {
-    const c = new ReliableConsumer({
-      kafka,
-      groupId,
-      service: 'ordering-test',
-      publisher,
-      maxAttempts: 3,
-      partitionsConsumedConcurrently: 3,
-      ...fastConsumer,
-    });
-    consumers.push(c);
-    return c;
-  }
+  const consumers = testConsumers({ kafka, publisher, service: 'ordering-test' });
+  const consumer = (groupId: string): ReliableConsumer =>
+    consumers.create(groupId, { partitionsConsumedConcurrently: 3 });
 
   afterAll(async () => {
-    await Promise.all(consumers.map((c) => c.stop()));
+    await consumers.stopAll();
     await publisher.close();
   });
 
@@ -142,15 +130,7 @@ describe('ReliableConsumer: ordering, exactly-once on the happy path, graceful s
     await publisher.publish(topic, newEnvelope(TEST_TYPE, 's', { name: 'n', seq: 0 }), { key: 's' });
 
     let signal: AbortSignal | undefined;
-    const c = new ReliableConsumer({
-      kafka,
-      groupId,
-      service: 'ordering-test',
-      publisher,
-      maxAttempts: 3,
-      ...fastConsumer,
-      shutdownTimeoutMs: 1_000,
-    }).handle(
+    const c = consumers.create(groupId, { shutdownTimeoutMs: 1_000 }).handle(
       topic,
       TestPayload,
       (_event, meta) => {

@@ -6,7 +6,7 @@ import { IsInt, IsNotEmpty, IsString, Min } from 'class-validator';
 import { Kafka, logLevel, type IHeaders } from 'kafkajs';
 
 import { deadLetterTopicOf, type TopicSpec } from '@app/contracts';
-import { createKafka, type ReliableConsumerOptions } from '@app/messaging';
+import { createKafka, ReliableConsumer, type ReliableConsumerOptions } from '@app/messaging';
 import { integrationEnv, uniqueName, waitFor } from '@app/testing';
 
 /** Envelope `type` of test events; must match the envelope's `<a>.<b>.<c>.v<N>` shape. */
@@ -65,6 +65,30 @@ export const fastConsumer = {
   shutdownTimeoutMs: 10_000,
   logger: quietLogger,
 } satisfies Partial<ReliableConsumerOptions>;
+
+/** Makes `ReliableConsumer`s with the fast test settings and stops every one of them at the end of a file. */
+export function testConsumers(base: Pick<ReliableConsumerOptions, 'kafka' | 'publisher' | 'service'>): {
+  create(groupId: string, options?: Partial<ReliableConsumerOptions>): ReliableConsumer;
+  stopAll(): Promise<void>;
+} {
+  const made: ReliableConsumer[] = [];
+  return {
+    create(groupId, options = {}) {
+      const consumer = new ReliableConsumer({
+        ...base,
+        groupId,
+        maxAttempts: 3,
+        ...fastConsumer,
+        ...options,
+      });
+      made.push(consumer);
+      return consumer;
+    },
+    async stopAll() {
+      await Promise.all(made.map((c) => c.stop()));
+    },
+  };
+}
 
 export interface ReadMessage {
   partition: number;
