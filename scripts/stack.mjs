@@ -38,10 +38,10 @@ function run(cmd, args, opts = {}) {
   return r.stdout ?? '';
 }
 
-/** A stable dev master key so data written by one `npm run stack` stays readable in the next. */
-function devMasterKey() {
-  if (process.env.MASTER_KEY) return process.env.MASTER_KEY;
-  const file = join(stateDir, 'dev-master-key');
+/** A dev secret generated once and kept, so data and signatures from one `npm run stack` hold in the next. */
+function devSecret(envName, fileName) {
+  if (process.env[envName]) return process.env[envName];
+  const file = join(stateDir, fileName);
   if (!existsSync(file)) {
     mkdirSync(stateDir, { recursive: true });
     writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600 });
@@ -121,7 +121,8 @@ async function main() {
       say('building (npm run build)…');
       run('npm', ['run', '--silent', 'build'], { stdio: ['ignore', 'inherit', 'inherit'] });
     }
-    const masterKey = devMasterKey();
+    const masterKey = devSecret('MASTER_KEY', 'dev-master-key');
+    const webhookSecret = devSecret('SALLA_WEBHOOK_SECRET', 'dev-webhook-secret');
     mkdirSync(join(stateDir, 'logs'), { recursive: true });
     SERVICES.forEach((s, i) => {
       const svc = {
@@ -143,6 +144,7 @@ async function main() {
           MONGODB_URI: infra.MONGODB_URI,
           MONGODB_DB: s.db,
           MASTER_KEY: masterKey,
+          SALLA_WEBHOOK_SECRET: webhookSecret,
         },
       });
       const echo = process.env.STACK_QUIET === 'true' ? null : process.stdout;

@@ -9,4 +9,6 @@ export const GatewayService: ServiceDefinition<GatewayEnv> = {
   envSchema: GatewayEnv,
   topics: [...PRIVACY_PARTICIPANT_TOPICS],
   features: () => [PrivacyParticipantModule.forService('gateway')],
+  // Webhook signatures are computed over the exact bytes Salla sent, so the raw body must survive parsing.
+  http: (config) => ({ bodyLimit: config.WEBHOOK_BODY_LIMIT_BYTES, rawBody: true }),
 };

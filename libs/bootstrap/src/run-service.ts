@@ -36,10 +36,11 @@ export async function runService<E extends BaseEnv>(
   const config = loadConfig(definition.envSchema, env, definition.name);
   const logger = new JsonLogger({ service: definition.name, level: config.LOG_LEVEL });
 
+  const http = definition.http?.(config) ?? {};
   const app = await NestFactory.create<NestFastifyApplication>(
     ServiceModule.forService(definition, config),
-    new FastifyAdapter(),
-    { logger, bufferLogs: false, abortOnError: false },
+    new FastifyAdapter(http.bodyLimit === undefined ? {} : { bodyLimit: http.bodyLimit }),
+    { logger, bufferLogs: false, abortOnError: false, rawBody: http.rawBody ?? false },
   );
   app.connectMicroservice({ strategy: app.get(KafkaEventTransport) }, { inheritAppConfig: true });
   await app.startAllMicroservices();

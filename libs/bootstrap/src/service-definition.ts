@@ -14,4 +14,13 @@ export interface ServiceDefinition<E extends BaseEnv> {
   topics: readonly string[];
   /** The service's own feature modules, built from the validated config. */
   features: (config: E) => Array<Type | DynamicModule>;
+  /** HTTP server settings; the gateway needs the raw body (webhook signatures) and its own body limit. */
+  http?: (config: E) => HttpOptions;
+}
+
+export interface HttpOptions {
+  /** Largest request body in bytes; Fastify answers 413 above it. Default: Fastify's 1 MiB. */
+  bodyLimit?: number;
+  /** Keep the exact request bytes as `req.rawBody` (a Buffer) next to the parsed body. */
+  rawBody?: boolean;
 }
