@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+
+/** Salla webhook intake: POST /webhooks/salla. */
+@Module({})
+export class WebhooksModule {}
