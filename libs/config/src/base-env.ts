@@ -77,6 +77,15 @@ export class BaseEnv {
   @Min(10)
   KAFKA_RETRY_BASE_MS = 200;
 
+  /**
+   * Longest wait for the broker to acknowledge one publish. The gateway answers Salla only after the ack,
+   * and Salla gives up after about 30 s, so this stays well below that.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  KAFKA_PUBLISH_TIMEOUT_MS = 10000;
+
   @Transform(toInt)
   @IsInt()
   @Min(1000)

@@ -68,7 +68,12 @@ export interface MessagingOptions {
 export function messagingOptionsFromEnv(
   env: Pick<
     BaseEnv,
-    'KAFKA_BROKERS' | 'KAFKA_CLIENT_ID' | 'KAFKA_MAX_ATTEMPTS' | 'KAFKA_RETRY_BASE_MS' | 'SHUTDOWN_TIMEOUT_MS'
+    | 'KAFKA_BROKERS'
+    | 'KAFKA_CLIENT_ID'
+    | 'KAFKA_MAX_ATTEMPTS'
+    | 'KAFKA_RETRY_BASE_MS'
+    | 'KAFKA_PUBLISH_TIMEOUT_MS'
+    | 'SHUTDOWN_TIMEOUT_MS'
   >,
   options: Pick<MessagingOptions, 'service' | 'topics'> & Partial<MessagingOptions>,
 ): MessagingOptions {
@@ -78,6 +83,7 @@ export function messagingOptionsFromEnv(
     maxAttempts: env.KAFKA_MAX_ATTEMPTS,
     retryBaseMs: env.KAFKA_RETRY_BASE_MS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    publishTimeoutMs: env.KAFKA_PUBLISH_TIMEOUT_MS,
     ...options,
   };
 }
