@@ -1,4 +1,5 @@
 export * from './dedicated-mongo';
+export * from './fake-salla-oauth';
 export * from './free-port';
 export * from './integration-env';
 export * from './unique-name';
