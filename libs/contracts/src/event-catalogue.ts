@@ -58,7 +58,7 @@ function entityKeyed<P extends object>(
 export const EVENT_CATALOGUE = {
   [Topic.SallaWebhookReceived]: storeKeyed(
     SallaWebhookReceived,
-    'A verified Salla webhook, as sent (secrets sealed), for the Salla connector to map.',
+    'A verified Salla webhook, as sent (data sealed), for the Salla connector to map.',
   ),
 
   [Topic.StoreInstalled]: storeKeyed(StoreInstalled, 'A merchant installed the app.'),

@@ -40,9 +40,10 @@ export const VALID_EXAMPLES: { [T in Topic]: PayloadOf<T> } = {
     event: 'order.created',
     merchant: STORE_ID,
     createdAt: 'Sun Jun 26 2022 12:21:48 GMT+0300',
+    createdAtUtc: '2022-06-26T09:21:48.000Z',
     bodySha256: 'a'.repeat(64),
     receivedAt: AT,
-    data: { id: 2116149737 },
+    data: seal(JSON.stringify({ id: 2116149737 })),
   },
 
   [Topic.StoreInstalled]: {

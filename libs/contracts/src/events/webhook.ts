@@ -1,74 +1,31 @@
-import {
-  IsNotEmpty,
-  IsObject,
-  IsString,
-  Matches,
-  MaxLength,
-  registerDecorator,
-  ValidationArguments,
-  ValidationOptions,
-} from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsNotEmpty, IsObject, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 
 import { IsUtcTimestamp } from './common';
-import { isEncryptedValue } from './encrypted-value';
+import { EncryptedValue } from './encrypted-value';
 
 /**
- * Fields of a raw Salla webhook's `data` that hold secrets, per event name (dot paths inside `data`).
- * The gateway replaces each one that is present by an `EncryptedValue` before publishing; validation of
- * `SallaWebhookReceived` refuses a message where one is still plaintext. `settings.odoo_api_key` is the name
- * of the API-key field in OUR app's settings form on Salla.
+ * The additional authenticated data the gateway seals a webhook's `data` with: it binds the sealed blob to the
+ * delivery it came from, so a `data` copied into another message (even of the same store) fails to open.
+ * Open with `crypto.decryptJson(storeId, payload.data, sallaWebhookDataAad(payload.bodySha256))`.
  */
-export const SALLA_WEBHOOK_SECRET_FIELDS: Readonly<Record<string, readonly string[]>> = {
-  'app.store.authorize': ['access_token', 'refresh_token'],
-  'app.settings.updated': ['settings.odoo_api_key'],
-};
-
-function valueAt(data: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>((node, part) => {
-    if (node === null || typeof node !== 'object') return undefined;
-    return (node as Record<string, unknown>)[part];
-  }, data);
-}
-
-/** Secret fields (see SALLA_WEBHOOK_SECRET_FIELDS) of the event named in `event` must be sealed or absent. */
-function HasNoPlaintextSecrets(options?: ValidationOptions): PropertyDecorator {
-  return (target, key) => {
-    registerDecorator({
-      name: 'hasNoPlaintextSecrets',
-      target: target.constructor,
-      propertyName: String(key),
-      options,
-      validator: {
-        validate(value: unknown, args: ValidationArguments): boolean {
-          const event = (args.object as { event?: unknown }).event;
-          const paths = typeof event === 'string' ? (SALLA_WEBHOOK_SECRET_FIELDS[event] ?? []) : [];
-          return paths.every((p) => {
-            const secret = valueAt(value, p);
-            return secret === undefined || secret === null || isEncryptedValue(secret);
-          });
-        },
-        defaultMessage(args: ValidationArguments): string {
-          const event = (args.object as { event?: unknown }).event;
-          const paths = typeof event === 'string' ? (SALLA_WEBHOOK_SECRET_FIELDS[event] ?? []) : [];
-          const bad = paths.filter((p) => {
-            const secret = valueAt(args.value, p);
-            return secret !== undefined && secret !== null && !isEncryptedValue(secret);
-          });
-          return `${args.property} must not carry plaintext secrets: ${bad.map((p) => `data.${p}`).join(', ')} must be an EncryptedValue`;
-        },
-      },
-    });
-  };
+export function sallaWebhookDataAad(bodySha256: string): string {
+  return `salla.webhook:${bodySha256}`;
 }
 
 /**
  * `salla.webhook.received.v1`: raw intake. The gateway verified the signature and publishes the webhook as Salla
  * sent it, so the Salla connector (not the gateway) owns the mapping into canonical events and can be fixed and
  * replayed without losing deliveries. Keyed by store (the envelope's `storeId` is `merchant`), keeping one
- * merchant's webhooks in arrival order. Secret fields are sealed first (see SALLA_WEBHOOK_SECRET_FIELDS).
+ * merchant's webhooks in arrival order. Only events on `SALLA_HANDLED_WEBHOOK_EVENTS` are published.
+ *
+ * `data` is sealed whole with the store's data key: webhooks carry tokens, API keys and customers' personal
+ * data, and Kafka keeps messages (and dead letters) for days. Sealing everything rather than a list of
+ * known-secret fields means a field Salla adds tomorrow cannot leak, and erasing a store (crypto-shredding)
+ * makes its messages still in Kafka unreadable.
  */
 export class SallaWebhookReceived {
-  /** Salla's event name ('order.created'); the connector routes on it and ignores names it does not handle. */
+  /** Salla's event name ('order.created'); the connector routes on it. */
   @IsString()
   @Matches(/^[a-z0-9_-]+(\.[a-z0-9_-]+)+$/, {
     message: 'event must be a Salla event name such as order.created',
@@ -84,7 +41,7 @@ export class SallaWebhookReceived {
 
   /**
    * Salla's `created_at` exactly as sent. It comes in two formats ('2022-12-31 12:31:25' and
-   * 'Sun Jun 26 2022 12:21:48 GMT+0300'); parsing is the connector's job, so nothing is lost here.
+   * 'Sun Jun 26 2022 12:21:48 GMT+0300'); kept verbatim so nothing is lost.
    */
   @IsString()
   @IsNotEmpty()
@@ -92,8 +49,15 @@ export class SallaWebhookReceived {
   createdAt!: string;
 
   /**
+   * `createdAt` parsed by the gateway into ISO-8601 UTC. The first format has no zone: it is Salla's local
+   * time, Asia/Riyadh (UTC+03:00, no daylight saving).
+   */
+  @IsUtcTimestamp()
+  createdAtUtc!: string;
+
+  /**
    * Lower-case hex SHA-256 of the raw request body. Salla has no delivery id and retries, so this is the
-   * dedupe key: the same body twice is the same delivery.
+   * dedupe key: the same body twice is the same delivery. Also the AAD of `data` (`sallaWebhookDataAad`).
    */
   @Matches(/^[0-9a-f]{64}$/, { message: 'bodySha256 must be 64 lower-case hex characters' })
   bodySha256!: string;
@@ -102,8 +66,9 @@ export class SallaWebhookReceived {
   @IsUtcTimestamp()
   receivedAt!: string;
 
-  /** The webhook's `data` object, untouched except for sealed secrets. */
+  /** The webhook's `data` object, `JSON.stringify`-ed and sealed for the store (AAD: `sallaWebhookDataAad`). */
   @IsObject()
-  @HasNoPlaintextSecrets()
-  data!: Record<string, unknown>;
+  @ValidateNested()
+  @Type(() => EncryptedValue)
+  data!: EncryptedValue;
 }
