@@ -4,7 +4,7 @@ import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import mongoose from 'mongoose';
 
 import { runService, type RunningService } from '@app/bootstrap';
-import { Topic, type EncryptedValue } from '@app/contracts';
+import { SALLA_ACCESS_TOKEN_AAD, SALLA_REFRESH_TOKEN_AAD, Topic, type EncryptedValue } from '@app/contracts';
 import { CryptoService } from '@app/crypto';
 import {
   freePort,
@@ -16,7 +16,6 @@ import {
 } from '@app/testing';
 
 import { GatewayService } from '../src/gateway.service';
-import { ACCESS_TOKEN_AAD, REFRESH_TOKEN_AAD } from '../src/oauth/complete-install.use-case';
 import { OAuthStateRepository } from '../src/oauth/oauth-state.repository';
 import { OAUTH_STATE_COLLECTION } from '../src/oauth/oauth-state.schema';
 
@@ -189,10 +188,10 @@ describe('gateway custom-mode Salla OAuth (real Kafka + Mongo, fake Salla)', () 
     expect(msg.event).toMatchObject({ storeId: merchantId, type: Topic.StoreAuthorized });
     const crypto = gateway.app.get(CryptoService);
     const { payload } = msg.event;
-    expect(await crypto.decryptString(merchantId, payload.accessToken, ACCESS_TOKEN_AAD)).toBe(
+    expect(await crypto.decryptString(merchantId, payload.accessToken, SALLA_ACCESS_TOKEN_AAD)).toBe(
       issued.accessToken,
     );
-    expect(await crypto.decryptString(merchantId, payload.refreshToken!, REFRESH_TOKEN_AAD)).toBe(
+    expect(await crypto.decryptString(merchantId, payload.refreshToken!, SALLA_REFRESH_TOKEN_AAD)).toBe(
       issued.refreshToken,
     );
     expect(new Date(payload.expiresAt).getTime()).toBe((issued.response.expires as number) * 1000);

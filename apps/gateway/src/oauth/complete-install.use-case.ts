@@ -1,6 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 
-import { StoreAuthorized, Topic, keyFor, validateEvent } from '@app/contracts';
+import {
+  SALLA_ACCESS_TOKEN_AAD,
+  SALLA_REFRESH_TOKEN_AAD,
+  StoreAuthorized,
+  Topic,
+  keyFor,
+  validateEvent,
+} from '@app/contracts';
 import { CryptoService } from '@app/crypto';
 import { EventPublisher, newEnvelope } from '@app/messaging';
 
@@ -11,13 +18,6 @@ import { SallaOAuthClient } from './salla-oauth.client';
 import { SallaOAuthError } from './salla-oauth.errors';
 import type { SallaTokenSet } from './salla-oauth.responses';
 import { describe } from './start-install.use-case';
-
-/**
- * AAD the tokens are sealed with (`CryptoService.encrypt(storeId, token, aad)`): a sealed access token cannot
- * be passed off as the refresh token or vice versa. The Salla connector decrypts with the same labels.
- */
-export const ACCESS_TOKEN_AAD = 'salla:access-token';
-export const REFRESH_TOKEN_AAD = 'salla:refresh-token';
 
 /** Query of `GET /oauth/salla/callback` as Fastify parsed it (repeated parameters arrive as arrays). */
 export interface CallbackQuery {
@@ -132,9 +132,9 @@ export class CompleteInstallUseCase {
     userScopes: string[],
   ): Promise<void> {
     const payload: StoreAuthorized = {
-      accessToken: await this.crypto.encrypt(storeId, tokens.accessToken, ACCESS_TOKEN_AAD),
+      accessToken: await this.crypto.encrypt(storeId, tokens.accessToken, SALLA_ACCESS_TOKEN_AAD),
       refreshToken: tokens.refreshToken
-        ? await this.crypto.encrypt(storeId, tokens.refreshToken, REFRESH_TOKEN_AAD)
+        ? await this.crypto.encrypt(storeId, tokens.refreshToken, SALLA_REFRESH_TOKEN_AAD)
         : undefined,
       expiresAt: tokens.expiresAt.toISOString(),
       scopes: tokens.scopes.length > 0 ? tokens.scopes : userScopes,

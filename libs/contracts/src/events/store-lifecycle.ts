@@ -46,6 +46,13 @@ export class StoreInstalled {
 }
 
 /**
+ * AAD the tokens of `StoreAuthorized` are sealed with (`CryptoService.encrypt(storeId, token, aad)`): a sealed
+ * access token cannot be passed off as the refresh token or vice versa. Sealer and opener use these labels.
+ */
+export const SALLA_ACCESS_TOKEN_AAD = 'salla:access-token';
+export const SALLA_REFRESH_TOKEN_AAD = 'salla:refresh-token';
+
+/**
  * `store.lifecycle.authorized.v1`: Salla issued (or re-issued, after every app update) the store's tokens.
  * The Salla connector upserts them. Both tokens are sealed (`EncryptedValue`): they grant full API access.
  */
