@@ -4,6 +4,7 @@ import type { RunningService } from '@app/bootstrap';
 import { freePort, integrationEnv, uniqueName } from '@app/testing';
 
 import { sweepExpiredClaims } from '../src/webhooks/delivery-claims.sweeper';
+import { deliveryClaimId } from '../src/webhooks/delivery-claim.schema';
 
 import {
   bootGateway,
@@ -107,6 +108,7 @@ describe('webhook dedupe and durability (real Kafka + Mongo)', () => {
     const claims = claimsModel(gateway);
     const stalledAt = new Date(Date.now() - 5 * 60 * 1000);
     await claims.create({
+      _id: deliveryClaimId(merchant, sha),
       storeId: merchant,
       bodySha256: sha,
       event: 'order.created',
@@ -128,6 +130,7 @@ describe('webhook dedupe and durability (real Kafka + Mongo)', () => {
   it('a copy arriving while the first attempt is still in flight gets 503 + Retry-After, and nothing is published', async () => {
     const { merchant, body, sha } = delivery();
     await claimsModel(gateway).create({
+      _id: deliveryClaimId(merchant, sha),
       storeId: merchant,
       bodySha256: sha,
       event: 'order.created',
@@ -150,6 +153,10 @@ describe('webhook dedupe and durability (real Kafka + Mongo)', () => {
       ageDays: number,
       status: 'pending' | 'published',
     ): Record<string, unknown> => ({
+      _id: deliveryClaimId(
+        storeId,
+        createHash('sha256').update(`${storeId}:${ageDays}:${status}`).digest('hex'),
+      ),
       storeId,
       bodySha256: createHash('sha256').update(`${storeId}:${ageDays}:${status}`).digest('hex'),
       event: 'order.created',

@@ -3,7 +3,7 @@ import type { Model } from 'mongoose';
 
 import { InjectModel, isDuplicateKeyError, StoreScopedRepository, type Stored } from '@app/persistence';
 
-import { DELIVERY_CLAIM_MODEL, type DeliveryClaim } from './delivery-claim.schema';
+import { DELIVERY_CLAIM_MODEL, type DeliveryClaim, deliveryClaimId } from './delivery-claim.schema';
 
 export type ClaimAttempt =
   { claimed: true; claimedAt: Date } | { claimed: false; existing: Stored<DeliveryClaim> };
@@ -28,6 +28,7 @@ export class DeliveryClaimsRepository extends StoreScopedRepository<DeliveryClai
     for (let attempt = 1; ; attempt++) {
       try {
         await this.insert(storeId, {
+          _id: deliveryClaimId(storeId, bodySha256),
           bodySha256,
           event,
           status: 'pending',
@@ -59,7 +60,13 @@ export class DeliveryClaimsRepository extends StoreScopedRepository<DeliveryClai
 
   /** Kafka acknowledged the delivery: from now on a copy of it is a duplicate. */
   async markPublished(storeId: string, bodySha256: string, now: Date): Promise<void> {
-    await this.updateOne(storeId, { bodySha256 }, { $set: { status: 'published', publishedAt: now } });
+    this.scope(storeId, {}, 'markPublished'); // refuses a missing store id, as every repository call does
+    // By `_id` alone (which embeds the store id): the one write every accepted webhook makes after the
+    // publish, kept to a keyed update (see deliveryClaimId).
+    await this.model.updateOne(
+      { _id: deliveryClaimId(storeId, bodySha256) },
+      { $set: { status: 'published', publishedAt: now } },
+    );
   }
 
   /** Publishing failed: drop our own pending claim so Salla's retry is processed afresh. */
