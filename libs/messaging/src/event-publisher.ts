@@ -121,10 +121,11 @@ export class EventPublisher implements OnApplicationShutdown {
    * that). Adds no trace headers. Resolves after the broker acked all of them.
    */
   async publishRaw(topic: string, messages: Message[]): Promise<RecordMetadata[]> {
-    await this.connect().catch((err: unknown) => {
-      messagingMetrics.published.add(messages.length, { topic, outcome: 'failed' });
-      throw err;
-    });
+    // One deadline over connect + send: a lazy connect to an unreachable broker can otherwise take kafkajs'
+    // whole retry budget, and callers (the gateway answering Salla) need a bounded answer.
+    const work = this.connect().then(() =>
+      this.producer.send({ topic, messages, acks: -1, compression: CompressionTypes.None }),
+    );
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -133,10 +134,7 @@ export class EventPublisher implements OnApplicationShutdown {
       );
     });
     try {
-      const acked = await Promise.race([
-        this.producer.send({ topic, messages, acks: -1, compression: CompressionTypes.None }),
-        timeout,
-      ]);
+      const acked = await Promise.race([work, timeout]);
       messagingMetrics.published.add(messages.length, { topic, outcome: 'acked' });
       return acked;
     } catch (err) {
@@ -144,6 +142,7 @@ export class EventPublisher implements OnApplicationShutdown {
       throw err;
     } finally {
       clearTimeout(timer);
+      work.catch(() => undefined); // a late failure after the deadline is not an unhandled rejection
     }
   }
 
