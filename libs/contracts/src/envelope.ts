@@ -1,15 +1,45 @@
 import { Type } from 'class-transformer';
 import {
   IsDateString,
+  IsIn,
   IsInt,
   IsNotEmpty,
   IsObject,
+  IsOptional,
   IsString,
   IsUUID,
   Matches,
+  MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
+
+/**
+ * Where an event came from, so "why did this happen?" is answerable from the event alone: the Salla webhook
+ * (event name + body hash, which is also the gateway's dedupe key) or the backfill run that read it from the API.
+ */
+export class EventOrigin {
+  /** 'webhook' = translated from a Salla webhook; 'backfill' = read by a backfill run; 'poll' = a connector's poll. */
+  @IsIn(['webhook', 'backfill', 'poll', 'command'])
+  kind!: 'webhook' | 'backfill' | 'poll' | 'command';
+
+  /** The Salla event name for a webhook ('order.created'). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  sallaEvent?: string;
+
+  /** Lower-case hex SHA-256 of the webhook's raw body. */
+  @IsOptional()
+  @Matches(/^[0-9a-f]{64}$/)
+  bodySha256?: string;
+
+  /** The backfill run that produced it. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  runId?: string;
+}
 
 /**
  * What travels as the value of every Kafka message. Trace context is NOT here: it rides in Kafka headers
@@ -41,6 +71,13 @@ export class EventEnvelope<P extends object = object> {
   @ValidateNested()
   @Type(() => Object)
   payload!: P;
+
+  /** Provenance; absent on events whose producer has nothing to say (commands typed in by an operator). */
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => EventOrigin)
+  origin?: EventOrigin;
 }
 
 /** Message key: the entity that must stay ordered. Store-wide events key by store. */

@@ -1,5 +1,7 @@
 import { keyFor } from './envelope';
 import {
+  BackfillProgress,
+  BackfillRequested,
   CategoryDeleted,
   CategoryUpserted,
   CustomerUpserted,
@@ -21,7 +23,9 @@ import {
   ShippingMethodUpserted,
   StoreAuthorized,
   StoreInstalled,
+  StoreProfileUpdated,
   StoreSettingsUpdated,
+  StoreSyncReady,
   StoreUninstalled,
 } from './events';
 import { Topic } from './topics';
@@ -70,6 +74,14 @@ export const EVENT_CATALOGUE = {
   [Topic.StoreUninstalled]: storeKeyed(
     StoreUninstalled,
     'The app was removed; stop calling Salla for the store.',
+  ),
+  [Topic.StoreProfileUpdated]: storeKeyed(
+    StoreProfileUpdated,
+    "The store's name, domain, plan and currency as read from Salla.",
+  ),
+  [Topic.StoreSyncReady]: storeKeyed(
+    StoreSyncReady,
+    "The store's Odoo connection was verified: sync (and the first backfill) may start.",
   ),
 
   [Topic.CatalogProductUpserted]: entityKeyed(
@@ -137,7 +149,41 @@ export const EVENT_CATALOGUE = {
     (p) => p.methodId,
   ),
 
+  [Topic.BackfillRequested]: storeKeyed(
+    BackfillRequested,
+    "Command: read the store's data from Salla again and emit it on the backfill topics.",
+  ),
+  [Topic.BackfillCategoryUpserted]: entityKeyed(
+    CategoryUpserted,
+    'A category read by a backfill (same payload as the live topic).',
+    (p) => p.categoryId,
+  ),
+  [Topic.BackfillProductUpserted]: entityKeyed(
+    ProductUpserted,
+    'A product read by a backfill (same payload as the live topic).',
+    (p) => p.productId,
+  ),
+  [Topic.BackfillShippingMethodUpserted]: entityKeyed(
+    ShippingMethodUpserted,
+    'A shipping company read by a backfill (same payload as the live topic).',
+    (p) => p.methodId,
+  ),
+  [Topic.BackfillPaymentMethodUpserted]: entityKeyed(
+    PaymentMethodUpserted,
+    'A payment method read by a backfill (same payload as the live topic).',
+    (p) => p.methodId,
+  ),
+  [Topic.BackfillOrderUpserted]: entityKeyed(
+    SalesOrderUpserted,
+    'An order read by a backfill (same payload as the live topic).',
+    (p) => p.orderId,
+  ),
+
   [Topic.OpsSyncResult]: storeKeyed(OpsSyncResult, "One line of the store's sync activity log."),
+  [Topic.OpsBackfillProgress]: storeKeyed(
+    BackfillProgress,
+    'Where a backfill run stands for one resource (done/total).',
+  ),
 
   [Topic.PrivacyErasureRequested]: storeKeyed(
     PrivacyErasureRequested,

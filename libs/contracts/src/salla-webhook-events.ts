@@ -40,11 +40,11 @@ export const SALLA_HANDLED_WEBHOOK_EVENTS = [
   'order.shipment.created',
   'order.shipment.cancelled',
 
-  // Products: existence, quantity, price, status (active/hidden) and category membership, which is exactly
-  // what the canonical product/inventory events carry. `product.updated` and `product.available` are
-  // deprecated by Salla but may still arrive. Left out: `product.image.updated`, `product.brand.updated`,
-  // `product.tags.updated` and `product.channels.changed`: media, brands, tags and sales channels have no
-  // field in the canonical product, so forwarding them would only move data nobody reads.
+  // Products: existence, quantity, price, status (active/hidden), category, brand and tags. Brand and tag
+  // changes carry only part of the product, so the connector re-reads the whole product and emits it: the
+  // canonical product is always complete. `product.updated` and `product.available` are deprecated by Salla
+  // but may still arrive. Left out: `product.image.updated` and `product.channels.changed` (media and sales
+  // channels have no field in the canonical product).
   'product.created',
   'product.updated',
   'product.deleted',
@@ -53,6 +53,8 @@ export const SALLA_HANDLED_WEBHOOK_EVENTS = [
   'product.price.updated',
   'product.status.updated',
   'product.category.updated',
+  'product.brand.updated',
+  'product.tags.updated',
 
   // Customers: orders reference them; Odoo needs the partner. (`customer.login` and `customer.otp.request`
   // are authentication noise full of personal data.)
@@ -64,11 +66,13 @@ export const SALLA_HANDLED_WEBHOOK_EVENTS = [
   'category.updated',
   'category.deleted',
 
-  // Shipping companies become Odoo carriers (canonical shipping methods). (`shipping.zone.*` are delivery
-  // fees per region: nothing in Odoo is kept in sync with them.)
+  // Shipping companies become Odoo carriers (canonical shipping methods). A zone change re-reads the zone's
+  // company, so a carrier that first appears through its zones is still created.
   'shipping.company.created',
   'shipping.company.updated',
   'shipping.company.deleted',
+  'shipping.zone.created',
+  'shipping.zone.updated',
 
   // Shipments carry the tracking number and courier of an order's delivery (canonical order shipping).
   // (`shipment.creating` fires before the shipment exists, for shipping apps; it has no tracking yet.)

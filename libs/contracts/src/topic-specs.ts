@@ -38,6 +38,8 @@ const EVENT_TOPICS: Record<Topic, { numPartitions: number; retentionMs: number }
   [Topic.StoreAuthorized]: LOW_VOLUME,
   [Topic.StoreSettingsUpdated]: LOW_VOLUME,
   [Topic.StoreUninstalled]: LOW_VOLUME,
+  [Topic.StoreProfileUpdated]: LOW_VOLUME,
+  [Topic.StoreSyncReady]: LOW_VOLUME,
 
   [Topic.CatalogProductUpserted]: ENTITY,
   [Topic.CatalogProductDeleted]: ENTITY,
@@ -56,7 +58,15 @@ const EVENT_TOPICS: Record<Topic, { numPartitions: number; retentionMs: number }
   [Topic.ShippingMethodUpserted]: ENTITY,
   [Topic.PaymentMethodUpserted]: ENTITY,
 
+  [Topic.BackfillRequested]: LOW_VOLUME,
+  [Topic.BackfillCategoryUpserted]: ENTITY,
+  [Topic.BackfillProductUpserted]: ENTITY,
+  [Topic.BackfillShippingMethodUpserted]: ENTITY,
+  [Topic.BackfillPaymentMethodUpserted]: ENTITY,
+  [Topic.BackfillOrderUpserted]: ENTITY,
+
   [Topic.OpsSyncResult]: { numPartitions: 3, retentionMs: 3 * DAY },
+  [Topic.OpsBackfillProgress]: { numPartitions: 3, retentionMs: 3 * DAY },
 
   [Topic.PrivacyErasureRequested]: LOW_VOLUME,
   [Topic.PrivacyErasureCompleted]: LOW_VOLUME,

@@ -10,6 +10,8 @@ export enum Topic {
   StoreAuthorized = 'store.lifecycle.authorized.v1',
   StoreSettingsUpdated = 'store.lifecycle.settings-updated.v1',
   StoreUninstalled = 'store.lifecycle.uninstalled.v1',
+  StoreProfileUpdated = 'store.lifecycle.profile-updated.v1',
+  StoreSyncReady = 'store.lifecycle.sync-ready.v1',
 
   CatalogProductUpserted = 'catalog.product.upserted.v1',
   CatalogProductDeleted = 'catalog.product.deleted.v1',
@@ -28,7 +30,17 @@ export enum Topic {
   ShippingMethodUpserted = 'shipping.method.upserted.v1',
   PaymentMethodUpserted = 'payment.method.upserted.v1',
 
+  // Backfill: the same payloads as the live topics, on topics of their own with their own consumers, so a
+  // store's 10,000-product first sync never queues in front of its next live order.
+  BackfillRequested = 'sync.backfill.requested.v1',
+  BackfillCategoryUpserted = 'backfill.category.upserted.v1',
+  BackfillProductUpserted = 'backfill.product.upserted.v1',
+  BackfillShippingMethodUpserted = 'backfill.shipping-method.upserted.v1',
+  BackfillPaymentMethodUpserted = 'backfill.payment-method.upserted.v1',
+  BackfillOrderUpserted = 'backfill.order.upserted.v1',
+
   OpsSyncResult = 'ops.sync.result.v1',
+  OpsBackfillProgress = 'ops.backfill.progress.v1',
 
   PrivacyErasureRequested = 'privacy.erasure.requested.v1',
   PrivacyErasureCompleted = 'privacy.erasure.completed.v1',
@@ -42,3 +54,15 @@ export function deadLetterTopicOf(topic: string): string {
 }
 
 export const ALL_TOPICS: readonly Topic[] = Object.values(Topic);
+
+/**
+ * The backfill twin of each live topic that a backfill feeds: same payload, own topic, own consumers. A
+ * producer reading from the Salla API (not reacting to a webhook) publishes to the twin.
+ */
+export const BACKFILL_TWIN_OF = {
+  [Topic.CatalogCategoryUpserted]: Topic.BackfillCategoryUpserted,
+  [Topic.CatalogProductUpserted]: Topic.BackfillProductUpserted,
+  [Topic.ShippingMethodUpserted]: Topic.BackfillShippingMethodUpserted,
+  [Topic.PaymentMethodUpserted]: Topic.BackfillPaymentMethodUpserted,
+  [Topic.SalesOrderUpserted]: Topic.BackfillOrderUpserted,
+} as const;

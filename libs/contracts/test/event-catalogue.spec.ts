@@ -2,6 +2,7 @@ import 'reflect-metadata';
 
 import {
   ALL_TOPICS,
+  BACKFILL_TWIN_OF,
   EVENT_CATALOGUE,
   messageKeyOf,
   payloadClassOf,
@@ -32,8 +33,18 @@ describe('event catalogue', () => {
   });
 
   it('uses a distinct payload class per topic, so a message cannot validate against the wrong one by accident', () => {
-    const classes = ALL_TOPICS.map((t) => EVENT_CATALOGUE[t].payload);
+    const twins = new Set<string>(Object.values(BACKFILL_TWIN_OF));
+    const classes = ALL_TOPICS.filter((t) => !twins.has(t)).map((t) => EVENT_CATALOGUE[t].payload);
     expect(new Set(classes).size).toBe(classes.length);
+  });
+
+  it('gives each backfill topic exactly the payload and keying of its live twin', () => {
+    for (const [live, twin] of Object.entries(BACKFILL_TWIN_OF)) {
+      expect(EVENT_CATALOGUE[twin].payload).toBe(
+        EVENT_CATALOGUE[live as keyof typeof BACKFILL_TWIN_OF].payload,
+      );
+      expect(EVENT_CATALOGUE[twin].key).toBe('entity');
+    }
   });
 
   it('hands out the payload class to validate with', async () => {

@@ -52,6 +52,29 @@ export const VALID_EXAMPLES: { [T in Topic]: PayloadOf<T> } = {
     installedAt: AT,
     storeType: 'development',
   },
+  [Topic.StoreProfileUpdated]: {
+    name: 'متجر تجريبي',
+    domain: 'https://salla.sa/dev-store',
+    plan: 'plus',
+    currency: 'SAR',
+    storeType: 'development',
+    readAt: AT,
+  },
+  [Topic.StoreSyncReady]: { odooVersion: '17.0', connectedAt: AT },
+  [Topic.BackfillRequested]: {
+    runId: 'run-1',
+    resources: ['products', 'orders'],
+    ordersSince: '2025-10-01T00:00:00.000Z',
+    requestedBy: 'ops:alice',
+  },
+  [Topic.OpsBackfillProgress]: {
+    runId: 'run-1',
+    resource: 'products',
+    state: 'running',
+    done: 120,
+    total: 10000,
+    updatedAt: AT,
+  },
   [Topic.StoreAuthorized]: {
     accessToken: seal('access'),
     refreshToken: seal('refresh'),
@@ -223,5 +246,21 @@ export const VALID_EXAMPLES: { [T in Topic]: PayloadOf<T> } = {
       recordCount: 120,
       completedAt: AT,
     },
+  },
+  // The backfill topics carry the live topics' payloads.
+  get [Topic.BackfillCategoryUpserted]() {
+    return VALID_EXAMPLES[Topic.CatalogCategoryUpserted];
+  },
+  get [Topic.BackfillProductUpserted]() {
+    return VALID_EXAMPLES[Topic.CatalogProductUpserted];
+  },
+  get [Topic.BackfillShippingMethodUpserted]() {
+    return VALID_EXAMPLES[Topic.ShippingMethodUpserted];
+  },
+  get [Topic.BackfillPaymentMethodUpserted]() {
+    return VALID_EXAMPLES[Topic.PaymentMethodUpserted];
+  },
+  get [Topic.BackfillOrderUpserted]() {
+    return VALID_EXAMPLES[Topic.SalesOrderUpserted];
   },
 };

@@ -28,7 +28,7 @@ describe('the handled Salla webhook events', () => {
       'abandoned.cart',
       'communication.sms.send',
       'product.image.updated',
-      'product.tags.updated',
+      'product.channels.changed',
       'brand.created',
       'app.feedback.created',
       'order.shipment.creating',

@@ -11,7 +11,7 @@ import {
   type RecordMetadata,
 } from 'kafkajs';
 
-import { EventEnvelope } from '@app/contracts';
+import { EventEnvelope, type EventOrigin } from '@app/contracts';
 
 import { messagingMetrics } from './messaging-metrics';
 import { traceHeaders } from './tracing';
@@ -39,6 +39,7 @@ export function newEnvelope<P extends object>(
   storeId: string,
   payload: P,
   schemaVersion = 1,
+  origin?: EventOrigin,
 ): EventEnvelope<P> {
   const envelope = new EventEnvelope<P>();
   envelope.id = randomUUID();
@@ -47,6 +48,7 @@ export function newEnvelope<P extends object>(
   envelope.occurredAt = new Date().toISOString();
   envelope.schemaVersion = schemaVersion;
   envelope.payload = payload;
+  if (origin) envelope.origin = origin;
   return envelope;
 }
 

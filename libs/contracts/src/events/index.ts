@@ -10,3 +10,5 @@ export * from './sales';
 export * from './shipping';
 export * from './store-lifecycle';
 export * from './webhook';
+export * from './backfill';
+export * from './store-profile';
