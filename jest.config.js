@@ -11,6 +11,8 @@ const moduleNameMapper = {
   '^@app/bootstrap$': '<rootDir>/libs/bootstrap/src',
   '^@app/privacy-participant$': '<rootDir>/libs/privacy-participant/src',
   '^@app/testing$': '<rootDir>/test/support',
+  '^@app/salla-simulator$': '<rootDir>/tools/salla-simulator/src',
+  '^@app/fake-odoo$': '<rootDir>/tools/fake-odoo/src',
 };
 const transform = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
@@ -26,11 +28,11 @@ const common = {
 
 module.exports = {
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,test}/**/*.spec.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools,test}/**/*.spec.ts'] },
     {
       ...common,
       displayName: 'integration',
-      testMatch: ['<rootDir>/{apps,libs,test}/**/*.int-spec.ts'],
+      testMatch: ['<rootDir>/{apps,libs,tools,test}/**/*.int-spec.ts'],
       globalSetup: '<rootDir>/test/integration/global-setup.ts',
       globalTeardown: '<rootDir>/test/integration/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/test/integration/setup-timeout.ts'],

@@ -12,7 +12,7 @@ const dist = join(root, 'dist');
 const tsconfig = JSON.parse(readFileSync(join(root, 'tsconfig.json'), 'utf8'));
 const aliases = Object.fromEntries(
   Object.entries(tsconfig.compilerOptions.paths)
-    .filter(([, [target]]) => target.startsWith('libs/'))
+    .filter(([, [target]]) => target.startsWith('libs/') || target.startsWith('tools/'))
     .map(([alias, [target]]) => [alias, join(dist, target, 'index.js')]),
 );
 

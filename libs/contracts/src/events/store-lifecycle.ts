@@ -152,3 +152,6 @@ export class StoreUninstalled {
   @IsBoolean()
   refunded?: boolean;
 }
+
+/** AAD the Odoo API key of `OdooConnection.apiKey` is sealed with, so no other sealed secret can stand in for it. */
+export const ODOO_API_KEY_AAD = 'odoo:api-key';
