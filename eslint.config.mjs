@@ -6,7 +6,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.infra/**', 'coverage/**', 'tools/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.infra/**', 'coverage/**', 'tools/ferretdb/**'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked.map((c) => ({ ...c, files: ['**/*.ts'] })),
   prettier,

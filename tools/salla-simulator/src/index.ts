@@ -1,0 +1,14 @@
+export { manualClock, systemClock, type ManualClock, type SimulatorClock } from './clock';
+export type { IssuedTokens } from './auth/token-registry';
+export type { FailureSpec } from './faults';
+export type { OrderInput, OrderItemInput } from './factories/order-factory';
+export type { ProductInput } from './factories/product-factory';
+export { MAX_PER_PAGE, DEFAULT_PER_PAGE } from './http/paging';
+export { PLAN_REQUESTS_PER_MINUTE } from './limits/plan-limits';
+export { maxInSlidingWindow } from './limits/request-window';
+export type { SallaSimulatorOptions } from './options';
+export type { BulkQuantityLine, IdentifierType, QuantityMode } from './quantities/bulk-update';
+export type { SimulatorCall } from './recording';
+export type * from './salla-types';
+export type { AddOrderOptions, AddStoreInput } from './simulator-core';
+export { startSallaSimulator, type SallaSimulator, type StockRef } from './simulator';
