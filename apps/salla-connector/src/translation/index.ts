@@ -1,0 +1,16 @@
+export * from './inventory-levels';
+export * from './malformed-resource.error';
+export * from './map-category';
+export * from './map-customer';
+export * from './map-order';
+export * from './map-payment-method';
+export * from './map-product';
+export * from './map-shipping-company';
+export * from './map-store-info';
+export * from './order-payment-status';
+export * from './order-totals';
+export * from './salla-event-translators';
+export * from './salla-resources';
+export * from './salla-time';
+export * from './translation.types';
+export { SALLA_APP_SETTINGS_FIELDS, type AppSettingsField } from './translators/app-settings.translator';
