@@ -3,6 +3,7 @@ export { InjectConnection, InjectModel, getModelToken } from '@nestjs/mongoose';
 export * from './backoff';
 export * from './duplicate-key';
 export * from './errors';
+export * from './leases';
 export * from './mongo-connection';
 export * from './persistence.module';
 export * from './retention';
