@@ -145,6 +145,9 @@ async function main() {
           MONGODB_DB: s.db,
           MASTER_KEY: masterKey,
           SALLA_WEBHOOK_SECRET: webhookSecret,
+          // Dev-only OAuth client; against the real Salla set the app's own from the Partners portal.
+          SALLA_CLIENT_ID: process.env.SALLA_CLIENT_ID ?? 'dev-client-id',
+          SALLA_CLIENT_SECRET: process.env.SALLA_CLIENT_SECRET ?? 'dev-client-secret',
         },
       });
       const echo = process.env.STACK_QUIET === 'true' ? null : process.stdout;

@@ -31,6 +31,8 @@ describe('a service whose dependencies are down when it starts', () => {
         MONGODB_URI: mongo.uri,
         MONGODB_DB: name.replace(/-/g, '_'),
         MASTER_KEY: randomBytes(32).toString('base64'),
+        SALLA_CLIENT_ID: 'degraded-test-client',
+        SALLA_CLIENT_SECRET: 'degraded-test-secret',
         LOG_LEVEL: 'fatal',
         OTEL_ENABLED: 'false',
       },

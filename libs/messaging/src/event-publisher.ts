@@ -119,6 +119,23 @@ export class EventPublisher implements OnApplicationShutdown {
   }
 
   /**
+   * Publishes several events to one topic in a single produce request (a backfill page, a batch of commands):
+   * one broker round trip instead of one per event. Resolves after the broker acked all of them; on failure none
+   * is known to be durable, so the caller retries the whole batch (consumers are idempotent).
+   */
+  async publishMany<P extends object>(
+    topic: string,
+    events: ReadonlyArray<{ envelope: EventEnvelope<P>; key: string }>,
+  ): Promise<RecordMetadata[]> {
+    if (events.length === 0) return [];
+    const headers = traceHeaders();
+    return this.publishRaw(
+      topic,
+      events.map(({ envelope, key }) => ({ key, value: JSON.stringify(envelope), headers: { ...headers } })),
+    );
+  }
+
+  /**
    * Publishes prepared messages unchanged (keys, values and headers as given — the dead-letter path relies on
    * that). Adds no trace headers. Resolves after the broker acked all of them.
    */

@@ -1,0 +1,225 @@
+import { randomUUID } from 'node:crypto';
+
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+
+import { APP_CONFIG } from '@app/config';
+import { metrics } from '@app/observability';
+import type { Stored } from '@app/persistence';
+
+import { ActivityLog } from '../activity/activity-log';
+import { SallaApiClient, SallaValidationError } from '../salla-api';
+import type { SallaConnectorEnv } from '../salla-connector.env';
+import { MongoLeases } from '@app/persistence';
+import { StoreNotCallableError } from '../tokens';
+
+import type { PendingStockSet } from './pending-stock-set.schema';
+import { PendingStockSetsRepository } from './pending-stock-sets.repository';
+
+const pushed = metrics.counter(
+  'salla.stock.items.pushed',
+  'Stock levels sent to Salla in bulk calls, by outcome',
+);
+const bulkCalls = metrics.counter('salla.stock.bulk.calls', 'POST /products/quantities/bulk calls made');
+
+/** The item of a bulk call, in Salla's own spelling (`identifer` is how the API spells it). */
+interface BulkItem {
+  identifer_type: string;
+  identifer: string;
+  quantity: number;
+  mode: 'overwrite' | 'increment' | 'decrement';
+  branch?: string;
+}
+
+function toBulkItem(p: PendingStockSet): BulkItem | null {
+  const base = { identifer_type: p.identifierType, identifer: p.identifier };
+  const branch = p.branchId ? { branch: p.branchId } : {};
+  if (p.mode === 'overwrite') return { ...base, quantity: p.quantity, mode: 'overwrite', ...branch };
+  if (p.quantity === 0) return null; // increments that cancelled out: nothing to send
+  return {
+    ...base,
+    quantity: Math.abs(p.quantity),
+    mode: p.quantity > 0 ? 'increment' : 'decrement',
+    ...branch,
+  };
+}
+
+/** Indexes of the items Salla refused, read from `error.fields` keys such as `products.3.identifer`. */
+export function refusedIndexes(fields: Record<string, unknown> | undefined): Map<number, string> {
+  const refused = new Map<number, string>();
+  for (const [key, messages] of Object.entries(fields ?? {})) {
+    const m = /^products\.(\d+)\./.exec(key);
+    if (!m) continue;
+    const text = Array.isArray(messages) ? messages.map(String).join('; ') : String(messages);
+    refused.set(Number(m[1]), text);
+  }
+  return refused;
+}
+
+/**
+ * Pushes coalesced stock levels to Salla: every tick, the stores with an item that waited the coalescing
+ * window get all their pending items sent in `POST /products/quantities/bulk` batches. One instance flushes a
+ * store at a time (a lease), and an item is removed only when the revision that was sent is still the latest.
+ */
+@Injectable()
+export class StockFlusher implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(StockFlusher.name);
+  private readonly owner = `stock-flusher:${randomUUID()}`;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly pending: PendingStockSetsRepository,
+    private readonly salla: SallaApiClient,
+    private readonly leases: MongoLeases,
+    private readonly activity: ActivityLog,
+    @Inject(APP_CONFIG) private readonly config: SallaConnectorEnv,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const every = Math.max(50, Math.floor(this.config.STOCK_COALESCE_WINDOW_MS / 2));
+    this.timer = setInterval(() => void this.flushDue(), every);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One pass over the stores with due items; overlapping ticks share the pass in progress. */
+  flushDue(now = new Date()): Promise<void> {
+    this.running ??= (async () => {
+      try {
+        const cutoff = new Date(now.getTime() - this.config.STOCK_COALESCE_WINDOW_MS);
+        const due = await this.pending.due(cutoff, 1000);
+        const stores = [...new Set(due.map((d) => d.storeId))];
+        for (const storeId of stores) {
+          if (this.stopped) break;
+          await this.flushStore(storeId);
+        }
+      } catch (err) {
+        this.logger.warn({ msg: 'stock flush pass failed; next tick retries', err });
+      } finally {
+        this.running = null;
+      }
+    })();
+    return this.running;
+  }
+
+  private async flushStore(storeId: string): Promise<void> {
+    const key = `salla-stock-flush:${storeId}`;
+    if (!(await this.leases.tryAcquire(key, this.owner, 60_000))) return;
+    try {
+      const items = await this.pending.pendingFor(storeId, 5000);
+      const size = this.config.STOCK_BULK_BATCH_SIZE;
+      for (let i = 0; i < items.length; i += size) {
+        const done = await this.sendBatch(storeId, items.slice(i, i + size));
+        if (!done) break;
+      }
+    } finally {
+      await this.leases.release(key, this.owner);
+    }
+  }
+
+  /** Sends one batch; false when the store's remaining items must wait for a later tick. */
+  private async sendBatch(storeId: string, batch: Stored<PendingStockSet>[]): Promise<boolean> {
+    const sendable = batch.flatMap((p) => {
+      const item = toBulkItem(p);
+      return item ? [{ p, item }] : [];
+    });
+    for (const p of batch.filter((b) => toBulkItem(b) === null))
+      await this.pending.settle(storeId, p._id, p.rev);
+    let remaining = sendable;
+    // At most twice: once with everything, once more without the items Salla refused by index.
+    for (let attempt = 1; attempt <= 2 && remaining.length > 0; attempt++) {
+      const started = Date.now();
+      try {
+        bulkCalls.add(1);
+        await this.salla.post(
+          storeId,
+          '/products/quantities/bulk',
+          { products: remaining.map((r) => r.item) },
+          { priority: 'live' },
+        );
+        const durationMs = Date.now() - started;
+        for (const { p, item } of remaining) {
+          await this.pending.settle(storeId, p._id, p.rev);
+          pushed.add(1, { outcome: 'ok' });
+          await this.activity.record(storeId, {
+            entityType: 'inventory',
+            entityId: `${p.identifierType}:${p.identifier}`,
+            outcome: 'ok',
+            message: `Salla stock ${item.mode} ${item.quantity} sent (Salla applies it within minutes)`,
+            eventId: p.lastEventId,
+            durationMs,
+          });
+        }
+        return true;
+      } catch (err) {
+        if (err instanceof StoreNotCallableError) {
+          await this.dropAll(storeId, remaining, `Salla cannot be called for this store (${err.reason})`);
+          return false;
+        }
+        if (err instanceof SallaValidationError && attempt === 1) {
+          const refused = refusedIndexes(err.fields);
+          if (refused.size === 0) {
+            await this.dropAll(storeId, remaining, `Salla refused the stock update: ${err.message}`);
+            return true;
+          }
+          for (const [index, reason] of refused) {
+            const r = remaining[index];
+            if (!r) continue;
+            await this.pending.settle(storeId, r.p._id, r.p.rev);
+            pushed.add(1, { outcome: 'refused' });
+            await this.activity.record(storeId, {
+              entityType: 'inventory',
+              entityId: `${r.p.identifierType}:${r.p.identifier}`,
+              outcome: 'failed',
+              errorCode: 'salla.validation',
+              message: `Salla refused the stock level: ${reason}`,
+              eventId: r.p.lastEventId,
+            });
+          }
+          remaining = remaining.filter((_, i) => !refused.has(i));
+          continue;
+        }
+        // Transient (rate limit, 5xx, timeout): everything stays pending for the next tick.
+        this.logger.warn({
+          msg: 'stock bulk push failed; will retry',
+          storeId,
+          items: remaining.length,
+          err,
+        });
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private async dropAll(
+    storeId: string,
+    items: Array<{ p: Stored<PendingStockSet> }>,
+    message: string,
+  ): Promise<void> {
+    for (const { p } of items) {
+      await this.pending.settle(storeId, p._id, p.rev);
+      pushed.add(1, { outcome: 'dropped' });
+      await this.activity.record(storeId, {
+        entityType: 'inventory',
+        entityId: `${p.identifierType}:${p.identifier}`,
+        outcome: 'failed',
+        errorCode: 'salla.store_not_callable',
+        message,
+        eventId: p.lastEventId,
+      });
+    }
+  }
+}

@@ -1,0 +1,88 @@
+import { Topic } from '@app/contracts';
+import { waitFor } from '@app/testing';
+
+import { type ConnectorHarness, startConnectorHarness, uniqueStoreId } from './support/connector-harness';
+import { fixtureData } from './translation/translation-test-kit';
+
+/**
+ * The Salla connector as a merchant's store meets it: installed in easy mode, webhooks become canonical events,
+ * partial webhooks are completed from the API, and after uninstall Salla never hears from us for that store.
+ */
+describe('salla-connector: webhooks to canonical events', () => {
+  let h: ConnectorHarness;
+
+  beforeAll(async () => {
+    h = await startConnectorHarness();
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('an easy-mode install keeps the tokens sealed, reads the store info and announces the store', async () => {
+    const storeId = uniqueStoreId();
+    await h.install(storeId, 'pro');
+    const [installed] = await h.log.waitFor(Topic.StoreInstalled, storeId);
+    expect(installed.origin).toMatchObject({ kind: 'webhook', sallaEvent: 'app.installed' });
+    expect(installed.origin?.bodySha256).toMatch(/^[0-9a-f]{64}$/);
+    const [profile] = await h.log.waitFor(Topic.StoreProfileUpdated, storeId);
+    expect(profile.payload).toMatchObject({ plan: 'pro', currency: 'SAR' });
+    expect(h.sim.callsFor(storeId).some((c) => c.route === '/store/info' && c.status === 200)).toBe(true);
+  });
+
+  it('an order webhook becomes one canonical order that names its Salla event and body hash', async () => {
+    const storeId = uniqueStoreId();
+    await h.install(storeId);
+    const order = fixtureData('order.created.json');
+    await h.webhook(storeId, 'order.created', order);
+    const [upserted] = await h.log.waitFor(Topic.SalesOrderUpserted, storeId);
+    expect(upserted.payload).toMatchObject({ source: 'salla', orderId: String(order.id) });
+    expect(upserted.origin).toMatchObject({ kind: 'webhook', sallaEvent: 'order.created' });
+  });
+
+  it('a price change re-reads the whole product from the API before emitting it', async () => {
+    const storeId = uniqueStoreId();
+    await h.install(storeId);
+    const [product] = h.sim.seedProducts(storeId, 1, { variantsPerProduct: 2 });
+    const before = h.sim.callsFor(storeId).filter((c) => c.route === '/products/:id').length;
+    await h.webhook(storeId, 'product.price.updated', {
+      id: product.id,
+      price: { amount: 99, currency: 'SAR' },
+    });
+    const [upserted] = await h.log.waitFor(Topic.CatalogProductUpserted, storeId);
+    expect(upserted.payload).toMatchObject({ productId: String(product.id) });
+    expect((upserted.payload.variants as unknown[]).length).toBe(2);
+    expect(h.sim.callsFor(storeId).filter((c) => c.route === '/products/:id').length).toBe(before + 1);
+  });
+
+  it('an uninstalled store is never called again, whatever arrives for it', async () => {
+    const storeId = uniqueStoreId();
+    await h.install(storeId);
+    const [product] = h.sim.seedProducts(storeId, 1);
+    await h.webhook(storeId, 'app.uninstalled', {
+      id: 1234,
+      app_name: 'Odoo sync',
+      uninstallation_date: '2026-11-29 10:05:00',
+    });
+    await h.log.waitFor(Topic.StoreUninstalled, storeId);
+    const callsAtUninstall = h.sim.callsFor(storeId).length;
+
+    // Everything that would call Salla: a partial webhook, a stock command, an order status, a backfill.
+    await h.webhook(storeId, 'product.price.updated', { id: product.id });
+    await h.send(Topic.InventoryLevelSet, storeId, {
+      identifierType: 'sku',
+      identifier: String(product.sku),
+      quantity: 5,
+      mode: 'overwrite',
+    });
+    await h.send(Topic.SalesOrderStatusSet, storeId, { orderId: '123', slug: 'delivered' });
+    await h.send(Topic.BackfillRequested, storeId, { runId: 'after-uninstall' });
+    // Each of them leaves a trace in the activity log (skipped) or is dropped before any call; give them time.
+    await waitFor(async () => Promise.resolve(h.log.of(Topic.OpsSyncResult, storeId).length >= 3 || null), {
+      timeoutMs: 30_000,
+      description: 'the uninstalled store’s commands handled',
+    });
+    await new Promise((r) => setTimeout(r, 2000)); // the stock flusher's window
+    expect(h.sim.callsFor(storeId).length).toBe(callsAtUninstall);
+    expect(h.log.of(Topic.CatalogProductUpserted, storeId)).toEqual([]);
+  });
+});
