@@ -13,6 +13,8 @@ import {
   PrivacyErasureRequested,
   PrivacyExportCompleted,
   PrivacyExportRequested,
+  PrivacyRetentionPolicyPublished,
+  PrivacyRetentionSweepCompleted,
   ProductDeleted,
   ProductUpserted,
   SallaWebhookReceived,
@@ -200,6 +202,14 @@ export const EVENT_CATALOGUE = {
   [Topic.PrivacyExportCompleted]: storeKeyed(
     PrivacyExportCompleted,
     "One service's part of an export, stored outside Kafka.",
+  ),
+  [Topic.PrivacyRetentionPolicyPublished]: storeKeyed(
+    PrivacyRetentionPolicyPublished,
+    "The retention policy per data class: every service sweeps its own data under it (storeId '*').",
+  ),
+  [Topic.PrivacyRetentionSweepCompleted]: storeKeyed(
+    PrivacyRetentionSweepCompleted,
+    "One service's retention sweep report: documents deleted per data class and collection.",
   ),
 } as const satisfies { readonly [T in Topic]: EventCatalogueEntry };
 

@@ -72,6 +72,8 @@ const EVENT_TOPICS: Record<Topic, { numPartitions: number; retentionMs: number }
   [Topic.PrivacyErasureCompleted]: LOW_VOLUME,
   [Topic.PrivacyExportRequested]: LOW_VOLUME,
   [Topic.PrivacyExportCompleted]: LOW_VOLUME,
+  [Topic.PrivacyRetentionPolicyPublished]: LOW_VOLUME,
+  [Topic.PrivacyRetentionSweepCompleted]: LOW_VOLUME,
 };
 
 /** Dead letters wait for a human: long retention, few partitions (volume is tiny, replay keeps the key). */

@@ -46,6 +46,8 @@ export enum Topic {
   PrivacyErasureCompleted = 'privacy.erasure.completed.v1',
   PrivacyExportRequested = 'privacy.export.requested.v1',
   PrivacyExportCompleted = 'privacy.export.completed.v1',
+  PrivacyRetentionPolicyPublished = 'privacy.retention.policy-published.v1',
+  PrivacyRetentionSweepCompleted = 'privacy.retention.sweep-completed.v1',
 }
 
 /** The dead-letter topic that parks messages a consumer of `topic` could not handle. */

@@ -247,6 +247,21 @@ export const VALID_EXAMPLES: { [T in Topic]: PayloadOf<T> } = {
       completedAt: AT,
     },
   },
+  [Topic.PrivacyRetentionPolicyPublished]: {
+    runId: randomUUID(),
+    rules: [
+      { dataClass: 'activity_logs', retentionDays: 30 },
+      { dataClass: 'webhook_duplicate_claims', retentionDays: 7 },
+    ],
+    publishedAt: AT,
+  },
+  [Topic.PrivacyRetentionSweepCompleted]: {
+    runId: randomUUID(),
+    service: 'gateway',
+    outcome: 'swept',
+    counts: [{ dataClass: 'webhook_duplicate_claims', collection: 'webhook_delivery_claims', deleted: 12 }],
+    completedAt: AT,
+  },
   // The backfill topics carry the live topics' payloads.
   get [Topic.BackfillCategoryUpserted]() {
     return VALID_EXAMPLES[Topic.CatalogCategoryUpserted];

@@ -11,9 +11,10 @@ import {
 } from '@app/contracts';
 import { EventPublisher, KafkaEvent, newEnvelope } from '@app/messaging';
 
+import { PARTICIPANT_SERVICE_NAME } from './participant-service-name';
 import { StoreDataEraser } from './store-data-eraser';
 
-export const PARTICIPANT_SERVICE_NAME = Symbol('PARTICIPANT_SERVICE_NAME');
+export { PARTICIPANT_SERVICE_NAME } from './participant-service-name';
 
 /**
  * Every service answers an erasure request for its own data and reports a receipt; the privacy service
@@ -33,10 +34,19 @@ export class ErasureRequestHandler {
     const receipt = new ErasureReceipt();
     receipt.service = this.service;
     if (event.payload.scope === 'store') {
-      const result = await this.eraser.eraseStore(event.storeId);
+      const result = await this.eraser.eraseStore(event.storeId, {
+        keepDataClasses: event.payload.keepDataClasses,
+      });
       receipt.outcome = result.erasedCount > 0 || result.keyShredded ? 'erased' : 'nothing_found';
       receipt.erasedCount = result.erasedCount;
-      receipt.details = `key ${result.keyShredded ? 'shredded' : 'absent'}; ${JSON.stringify(result.collections)}`;
+      receipt.keyShredded = result.keyShredded;
+      receipt.details = `key ${result.keyShredded ? 'shredded' : 'kept or absent'}; erased ${JSON.stringify(result.collections)}`;
+      if (result.keptCount > 0) {
+        receipt.keptCount = result.keptCount;
+        receipt.keptDataClasses = result.keptDataClasses;
+        receipt.details += `; kept under legal hold ${JSON.stringify(result.kept)}`;
+      }
+      receipt.details = receipt.details.slice(0, 1024);
     } else {
       // Customer-level erasure needs each feature's knowledge of where a customer appears; until a service
       // implements it, it says so instead of claiming success.

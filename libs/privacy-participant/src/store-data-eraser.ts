@@ -3,21 +3,31 @@ import { Injectable, Logger } from '@nestjs/common';
 import { CryptoService } from '@app/crypto';
 import { MongoConnection, MissingStoreScopeError } from '@app/persistence';
 
+import { PrivacyCollectionRegistry } from './data-class-registry';
+
+export interface StoreErasureOptions {
+  /** Data classes under legal hold: their collections are kept, and the store's key is not shredded. */
+  keepDataClasses?: readonly string[];
+}
+
 export interface StoreErasureResult {
   /** Documents deleted across this service's collections. */
   erasedCount: number;
   /** Whether a data key existed and was shredded (everything sealed with it is now unreadable). */
   keyShredded: boolean;
   collections: Record<string, number>;
+  /** Documents kept because their collection's class is held (collection → count). */
+  kept: Record<string, number>;
+  keptCount: number;
+  /** The held classes that actually had documents here. */
+  keptDataClasses: string[];
 }
-
-/** Collections that must survive a store erasure: the keyring keeps only a key-less tombstone via `shred`. */
-const KEEP = new Set(['crypto_keyring']);
 
 /**
  * Deletes every document of one store from this service's own database and shreds the store's data key.
  * Works on whatever collections exist, so a feature added later is covered without registering anything —
- * as long as its documents carry `storeId` (the store-scoped schema guarantees it).
+ * as long as its documents carry `storeId` (the store-scoped schema guarantees it). Collections of class
+ * `privacy_records` (erasure receipts, legal holds) are kept: they are the proof the erasure happened.
  */
 @Injectable()
 export class StoreDataEraser {
@@ -26,24 +36,46 @@ export class StoreDataEraser {
   constructor(
     private readonly mongo: MongoConnection,
     private readonly crypto: CryptoService,
+    private readonly registry: PrivacyCollectionRegistry,
   ) {}
 
-  async eraseStore(storeId: string): Promise<StoreErasureResult> {
+  async eraseStore(storeId: string, options: StoreErasureOptions = {}): Promise<StoreErasureResult> {
     if (typeof storeId !== 'string' || storeId.trim() === '')
       throw new MissingStoreScopeError('eraseStore', storeId);
-    // Shred first: if deleting documents fails half-way, what remains is already unreadable.
-    const { shredded } = await this.crypto.shred(storeId);
+    const held = new Set(options.keepDataClasses ?? []);
+    // Shred first: if deleting documents fails half-way, what remains is already unreadable. Under a legal
+    // hold the kept data may be sealed with the key, so the key stays until the hold is lifted.
+    const keyShredded = held.size === 0 ? (await this.crypto.shred(storeId)).shredded : false;
     const db = this.mongo.connection.db;
     if (!db) throw new Error('database not connected');
-    const collections: Record<string, number> = {};
-    let erasedCount = 0;
+    const result: StoreErasureResult = {
+      erasedCount: 0,
+      keyShredded,
+      collections: {},
+      kept: {},
+      keptCount: 0,
+      keptDataClasses: [],
+    };
+    const keptClasses = new Set<string>();
     for (const { name } of await db.listCollections({}, { nameOnly: true }).toArray()) {
-      if (KEEP.has(name) || name.startsWith('system.')) continue;
+      if (this.registry.isInfrastructure(name)) continue;
+      const dataClass = this.registry.classOf(name);
+      if (dataClass === 'privacy_records') continue;
+      if (held.has(dataClass)) {
+        const count = await db.collection(name).countDocuments({ storeId });
+        if (count > 0) {
+          result.kept[name] = count;
+          result.keptCount += count;
+          keptClasses.add(dataClass);
+        }
+        continue;
+      }
       const { deletedCount } = await db.collection(name).deleteMany({ storeId });
-      if (deletedCount > 0) collections[name] = deletedCount;
-      erasedCount += deletedCount;
+      if (deletedCount > 0) result.collections[name] = deletedCount;
+      result.erasedCount += deletedCount;
     }
-    this.logger.log({ msg: 'store data erased', storeId, erasedCount, keyShredded: shredded, collections });
-    return { erasedCount, keyShredded: shredded, collections };
+    result.keptDataClasses = [...keptClasses].sort();
+    this.logger.log({ msg: 'store data erased', storeId, ...result });
+    return result;
   }
 }

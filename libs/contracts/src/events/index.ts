@@ -6,6 +6,7 @@ export * from './inventory';
 export * from './ops';
 export * from './payment';
 export * from './privacy';
+export * from './privacy-retention';
 export * from './sales';
 export * from './shipping';
 export * from './store-lifecycle';

@@ -1,5 +1,8 @@
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsNotEmpty,
@@ -15,6 +18,7 @@ import {
 } from 'class-validator';
 
 import { IsText, IsUtcTimestamp } from './common';
+import { EncryptedValue } from './encrypted-value';
 
 /*
  * Data-subject requests (erasure and export). The privacy service publishes a request; every service that holds
@@ -74,7 +78,18 @@ export class PrivacyRequest {
 }
 
 /** `privacy.erasure.requested.v1`: erase (or irreversibly anonymise) the subject's or store's personal data. */
-export class PrivacyErasureRequested extends PrivacyRequest {}
+export class PrivacyErasureRequested extends PrivacyRequest {
+  /**
+   * Data classes under legal hold (see `DATA_CLASSES`): a service keeps its collections of these classes and
+   * does not shred the store's key. Absent = nothing held (requests written before holds existed).
+   */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(32)
+  @IsString({ each: true })
+  @MaxLength(64, { each: true })
+  keepDataClasses?: string[];
+}
 
 /** `privacy.export.requested.v1`: gather the subject's or store's personal data for handing over. */
 export class PrivacyExportRequested extends PrivacyRequest {}
@@ -104,6 +119,22 @@ export class ErasureReceipt {
   @IsOptional()
   @IsText(1024)
   details?: string;
+
+  /** Whether this service shredded the store's data key (false when absent, or kept for a legal hold). */
+  @IsOptional()
+  @IsBoolean()
+  keyShredded?: boolean;
+
+  /** Data classes this service kept because of a legal hold, and how many documents that was. */
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  keptDataClasses?: string[];
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  keptCount?: number;
 
   @IsUtcTimestamp()
   completedAt!: string;
@@ -139,8 +170,11 @@ export class ExportPart {
   @IsIn([...EXPORT_OUTCOMES])
   outcome!: ExportOutcome;
 
-  /** Where the part is stored (e.g. 'gridfs://privacy-exports/<id>'); required when something was exported. */
-  @ValidateIf((o: ExportPart) => o.outcome === 'exported' || o.storageRef != null)
+  /**
+   * Where the part is stored (e.g. 'gridfs://privacy-exports/<id>'); required when something was exported
+   * and not carried inline as `content`.
+   */
+  @ValidateIf((o: ExportPart) => (o.outcome === 'exported' && o.content == null) || o.storageRef != null)
   @IsString()
   @IsNotEmpty()
   @MaxLength(2048)
@@ -154,6 +188,16 @@ export class ExportPart {
   @IsInt()
   @Min(0)
   recordCount!: number;
+
+  /**
+   * A small part (a store's configuration) carried inline: JSON sealed under the store's data key, so it
+   * becomes unreadable with the store's other data when the key is shredded.
+   */
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => EncryptedValue)
+  content?: EncryptedValue;
 
   /** When the stored part is deleted; exports are personal data too and do not live forever. */
   @IsOptional()
