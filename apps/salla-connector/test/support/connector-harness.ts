@@ -10,12 +10,22 @@ import {
   type SallaWebhookReceived,
   Topic,
 } from '@app/contracts';
-import { CryptoService } from '@app/crypto';
+import { CryptoService, loadMasterKey, registerKeyringModel } from '@app/crypto';
 import { EventPublisher, newEnvelope } from '@app/messaging';
 import { type SallaSimulator, startSallaSimulator } from '@app/salla-simulator';
-import { integrationEnv, uniqueName, waitFor } from '@app/testing';
+import { MongoConnection } from '@app/persistence';
+import {
+  freePort,
+  integrationEnv,
+  type ServiceProcess,
+  spawnService,
+  uniqueName,
+  waitFor,
+} from '@app/testing';
 
 import { SallaConnectorService } from '../../src/salla-connector.service';
+
+const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** A store id nobody else uses, so reruns against a shared broker and database never collide. */
 export function uniqueStoreId(): string {
@@ -72,7 +82,10 @@ export class EventLog {
 
 export interface ConnectorHarness {
   sim: SallaSimulator;
-  svc: RunningService;
+  /** The connector running in this process (absent with `outOfProcess`: use `spawn`). */
+  svc?: RunningService;
+  /** Starts the connector as its own process with the harness's env (kill it to simulate a crash). */
+  spawn(extraEnv?: Record<string, string>): Promise<ServiceProcess>;
   crypto: CryptoService;
   publisher: EventPublisher;
   log: EventLog;
@@ -143,13 +156,31 @@ export function connectorEnv(
 }
 
 export async function startConnectorHarness(
-  options: { env?: Record<string, string> } = {},
+  options: { env?: Record<string, string>; outOfProcess?: boolean } = {},
 ): Promise<ConnectorHarness> {
   const run = uniqueName('salla');
   const sim = await startSallaSimulator();
   const env = connectorEnv(run, sim, options.env);
-  const svc = await runService(SallaConnectorService, { env });
-  const crypto = svc.app.get(CryptoService);
+  let svc: RunningService | undefined;
+  let crypto: CryptoService;
+  let sealerDb: MongoConnection | undefined;
+  if (options.outOfProcess) {
+    // Seal webhooks like the gateway: same keyring database and master key as the connector process.
+    sealerDb = new MongoConnection({
+      uri: env.MONGODB_URI,
+      dbName: `${run}-sealer`.replace(/-/g, '_'),
+      logger: quiet,
+    });
+    crypto = new CryptoService(registerKeyringModel(sealerDb, env.KEYRING_DB), loadMasterKey(env), {
+      logger: quiet,
+    });
+    sealerDb.start();
+    await sealerDb.whenReady(20_000);
+  } else {
+    svc = await runService(SallaConnectorService, { env });
+    crypto = svc.app.get(CryptoService);
+  }
+  const processes: ServiceProcess[] = [];
   const kafka = new Kafka({
     clientId: run,
     brokers: env.KAFKA_BROKERS.split(','),
@@ -190,6 +221,15 @@ export async function startConnectorHarness(
     log,
     env,
     watch: (storeId) => void stores.add(storeId),
+    async spawn(extraEnv = {}) {
+      const proc = spawnService('salla-connector', {
+        ...env,
+        HTTP_PORT: String(await freePort()),
+        ...extraEnv,
+      });
+      processes.push(proc);
+      return proc;
+    },
     async webhook(storeId, event, data) {
       const body = JSON.stringify({
         event,
@@ -244,7 +284,9 @@ export async function startConnectorHarness(
     async stop() {
       await consumer.disconnect().catch(() => undefined);
       await publisher.close().catch(() => undefined);
-      await svc.stop();
+      for (const p of processes) await p.kill();
+      await svc?.stop();
+      await sealerDb?.close();
       await sim.close();
     },
   };
