@@ -1,4 +1,5 @@
 import { Topic } from '@app/contracts';
+import { newEnvelope } from '@app/messaging';
 import { waitFor } from '@app/testing';
 
 import { type ConnectorHarness, startConnectorHarness, uniqueStoreId } from './support/connector-harness';
@@ -54,6 +55,80 @@ describe('salla-connector: webhooks to canonical events', () => {
     expect(h.sim.callsFor(storeId).filter((c) => c.route === '/products/:id').length).toBe(before + 1);
   });
 
+  it('1,000 stock sets for 100 SKUs reach Salla as a few bulk calls, and the last value of each SKU wins', async () => {
+    const storeId = uniqueStoreId();
+    await h.install(storeId);
+    const products = h.sim.seedProducts(storeId, 100);
+    const finalQuantity = (i: number): number => 1000 + i;
+    const commands = [];
+    for (let round = 0; round < 10; round++) {
+      for (const [i, p] of products.entries()) {
+        commands.push({
+          envelope: newEnvelope(Topic.InventoryLevelSet, storeId, {
+            identifierType: 'sku' as const,
+            identifier: String(p.sku),
+            quantity: round === 9 ? finalQuantity(i) : round * 7 + i,
+            mode: 'overwrite' as const,
+          }),
+          key: `${storeId}:sku:${String(p.sku)}`,
+        });
+      }
+    }
+    await h.publisher.publishMany(Topic.InventoryLevelSet, commands);
+
+    await waitFor(
+      async () =>
+        Promise.resolve(
+          products.every((p, i) => h.sim.quantityOf(storeId, { sku: String(p.sku) }) === finalQuantity(i)) ||
+            null,
+        ),
+      { timeoutMs: 60_000, intervalMs: 250, description: 'every SKU at its last value in Salla' },
+    );
+    const bulkCalls = h.sim.callsFor(storeId).filter((c) => c.route === '/products/quantities/bulk');
+    expect(bulkCalls.length).toBeGreaterThanOrEqual(1);
+    expect(bulkCalls.length).toBeLessThanOrEqual(10);
+    expect(bulkCalls.every((c) => c.status === 201)).toBe(true);
+    // Each success is in the activity log, per item.
+    await waitFor(
+      async () =>
+        Promise.resolve(
+          h.log.of(Topic.OpsSyncResult, storeId).filter((e) => e.payload.entityType === 'inventory').length >=
+            100 || null,
+        ),
+      { timeoutMs: 30_000, description: 'stock activity lines' },
+    );
+    process.stdout.write(
+      `${JSON.stringify({ report: 'stock-coalescing', commands: 1000, skus: 100, bulkCalls: bulkCalls.length })}\n`,
+    );
+  });
+
+  it('an order status command moves the Salla order and says so in the activity log; a refused one dead-letters with the reason', async () => {
+    const storeId = uniqueStoreId();
+    await h.install(storeId);
+    h.sim.seedProducts(storeId, 3);
+    const [order] = h.sim.seedOrders(storeId, 1);
+    await h.send(Topic.SalesOrderStatusSet, storeId, {
+      orderId: String(order.id),
+      slug: 'delivered',
+      note: 'Delivered (Odoo WH/OUT/00042)',
+    });
+    await waitFor(async () => Promise.resolve(h.sim.orderStatus(storeId, order.id) === 'delivered' || null), {
+      timeoutMs: 30_000,
+      description: 'order delivered in Salla',
+    });
+    await h.send(Topic.SalesOrderStatusSet, storeId, { orderId: String(order.id), slug: 'no-such-status' });
+    const lines = await waitFor(
+      async () => {
+        const found = h.log.of(Topic.OpsSyncResult, storeId).filter((e) => e.payload.entityType === 'order');
+        return Promise.resolve(found.length >= 2 ? found : null);
+      },
+      { timeoutMs: 30_000, description: 'two order activity lines' },
+    );
+    expect(lines.map((l) => l.payload.outcome)).toEqual(['ok', 'failed']);
+    expect(String(lines[1].payload.message)).toMatch(/refused/);
+    expect(h.sim.orderStatus(storeId, order.id)).toBe('delivered');
+  });
+
   it('an uninstalled store is never called again, whatever arrives for it', async () => {
     const storeId = uniqueStoreId();
     await h.install(storeId);
@@ -81,7 +156,7 @@ describe('salla-connector: webhooks to canonical events', () => {
       timeoutMs: 30_000,
       description: 'the uninstalled store’s commands handled',
     });
-    await new Promise((r) => setTimeout(r, 2000)); // the stock flusher's window
+    await new Promise((r) => setTimeout(r, 3000)); // longer than the stock flusher's coalescing window
     expect(h.sim.callsFor(storeId).length).toBe(callsAtUninstall);
     expect(h.log.of(Topic.CatalogProductUpserted, storeId)).toEqual([]);
   });

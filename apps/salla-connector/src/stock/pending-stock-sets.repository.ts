@@ -18,8 +18,10 @@ export class PendingStockSetsRepository extends StoreScopedRepository<PendingSto
    * one at a time, in order: a read-modify-write is safe here.
    */
   async absorb(storeId: string, command: InventoryLevelSet, eventId: string, now: Date): Promise<void> {
+    this.scope(storeId, {}, 'absorb'); // refuses a missing store id, as every repository call does
     const _id = pendingStockSetId(storeId, command.identifierType, command.identifier, command.branchId);
-    const current = await this.findOne(storeId, { _id });
+    // By `_id` alone (it embeds the store id): the only filter FerretDB serves by key instead of a scan.
+    const current = await this.model.findOne({ _id }).lean<Stored<PendingStockSet>>().exec();
     const signed = command.mode === 'decrement' ? -command.quantity : command.quantity;
     let mode: PendingStockSet['mode'];
     let quantity: number;
@@ -34,7 +36,6 @@ export class PendingStockSetsRepository extends StoreScopedRepository<PendingSto
       mode = 'delta';
       quantity = (current?.quantity ?? 0) + signed;
     }
-    this.scope(storeId, {}, 'absorb');
     await this.model.updateOne(
       { _id },
       {

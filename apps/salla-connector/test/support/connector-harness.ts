@@ -150,7 +150,6 @@ export function connectorEnv(
     SALLA_OAUTH_URL: sim.oauthUrl,
     SALLA_CLIENT_ID: sim.clientId,
     SALLA_CLIENT_SECRET: sim.clientSecret,
-    STOCK_COALESCE_WINDOW_MS: '500',
     ...extra,
   };
 }
