@@ -8,7 +8,8 @@ export type Ctx = Record<string, unknown>;
 interface FieldBase {
   required?: boolean;
   /** Value when create does not give one (a function sees the other values). */
-  default?: unknown | ((db: FakeDatabase, vals: Vals) => unknown);
+  /** A value, or a function computing it from the new record's values. */
+  default?: unknown;
   /** Computed at read time; not stored. */
   compute?: (db: FakeDatabase, record: Rec) => unknown;
   /** Makes a computed field writable (Odoo's `inverse=`): called with the written value. */
@@ -161,7 +162,9 @@ export class FakeDatabase {
     for (const [field, fieldSpec] of Object.entries(spec.fields)) {
       if (vals[field] === undefined && fieldSpec.default !== undefined) {
         vals[field] =
-          typeof fieldSpec.default === 'function' ? fieldSpec.default(this, vals) : fieldSpec.default;
+          typeof fieldSpec.default === 'function'
+            ? (fieldSpec.default as (db: FakeDatabase, vals: Vals) => unknown)(this, vals)
+            : fieldSpec.default;
       }
     }
     if (spec.prepare) vals = spec.prepare(this, vals, ctx);
@@ -334,7 +337,7 @@ export class FakeDatabase {
         case 'many2one':
           if (value !== false && value !== null && !this.get(fieldSpec.relation, Number(value))) {
             throw odooErrors.validation(
-              `The operation cannot be completed: ${model}.${field} refers to a record that does not exist (${fieldSpec.relation}(${String(value)},)).`,
+              `The operation cannot be completed: ${model}.${field} refers to a record that does not exist (${fieldSpec.relation}(${JSON.stringify(value)},)).`,
             );
           }
           record[field] = value === null ? false : value === false ? false : Number(value);
@@ -409,8 +412,7 @@ export class FakeDatabase {
   private applyMany2many(current: number[], commands: unknown, relation: string): number[] {
     let ids = [...current];
     // Odoo 16+ also accepts a plain list of ids (same as [6, 0, ids]).
-    if (Array.isArray(commands) && commands.every((c) => typeof c === 'number'))
-      return [...(commands as number[])];
+    if (Array.isArray(commands) && commands.every((c) => typeof c === 'number')) return [...commands];
     for (const [code, id, payload] of asCommands(commands)) {
       if (code === 6) ids = [...(payload as number[])];
       else if (code === 5) ids = [];

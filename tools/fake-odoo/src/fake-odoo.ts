@@ -279,7 +279,7 @@ export async function startFakeOdoo(options: FakeOdooOptions): Promise<FakeOdoo>
     if (!payload || typeof payload !== 'object') {
       return json(res, 200, { jsonrpc: '2.0', id: null, error: { code: -32700, message: 'Parse error' } });
     }
-    return jsonRpc(res, payload as Record<string, unknown>);
+    return jsonRpc(res, payload);
   };
 
   const server = createServer((req, res) => {

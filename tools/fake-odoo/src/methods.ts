@@ -4,7 +4,7 @@ import type { Ctx, FakeDatabase, MethodDef, Vals } from './fake-database';
 const asIds = (value: unknown): number[] => {
   if (value === undefined || value === null || value === false) return [];
   if (typeof value === 'number') return [value];
-  if (Array.isArray(value) && value.every((id) => typeof id === 'number')) return value as number[];
+  if (Array.isArray(value) && value.every((id) => typeof id === 'number')) return value;
   throw odooErrors.value(`Expected record ids, got ${JSON.stringify(value)}`);
 };
 

@@ -10,6 +10,11 @@ import {
 } from './fake-database';
 import { lineAmounts, round2 } from './money';
 
+/** A field value as Odoo would print it in a name or message (strings and numbers as is, anything else as JSON). */
+function printable(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : JSON.stringify(value);
+}
+
 export type FakeOdooStyle = '16' | '19';
 
 const char = { type: 'char' } as const;
@@ -190,7 +195,7 @@ function productProduct(): ModelSpec {
     },
     displayName: (db, p) => {
       const name = String(db.value('product.product', p, 'name'));
-      return p.default_code ? `[${String(p.default_code)}] ${name}` : name;
+      return p.default_code ? `[${printable(p.default_code)}] ${name}` : name;
     },
     check: (db, ids) => {
       // Odoo's _check_barcode_uniqueness (archived products count too).
@@ -202,7 +207,7 @@ function productProduct(): ModelSpec {
         if (others.length > 0) {
           const names = others.map((p) => db.displayName('product.product', p)).join(', ');
           throw odooErrors.validation(
-            `Barcode(s) already assigned:\n\n- Barcode "${String(barcode)}" already assigned to product(s): ${names}`,
+            `Barcode(s) already assigned:\n\n- Barcode "${printable(barcode)}" already assigned to product(s): ${names}`,
           );
         }
       }
@@ -539,7 +544,7 @@ export function buildModels(style: FakeOdooStyle): Record<string, ModelSpec> {
           compute: (db, c) => {
             const parent = c.parent_id ? db.get('product.category', c.parent_id as number) : undefined;
             const parentName = parent ? db.value('product.category', parent, 'complete_name') : undefined;
-            return parentName ? `${String(parentName)} / ${String(c.name)}` : c.name;
+            return parentName ? `${printable(parentName)} / ${printable(c.name)}` : c.name;
           },
         },
       },

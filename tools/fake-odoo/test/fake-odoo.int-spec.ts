@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- JSON-RPC answers are read field by field as Odoo returns them */
 import { startFakeOdoo, type FakeOdoo } from '@app/fake-odoo';
 
 const KEY = 'fake-odoo-admin-key';
