@@ -5,6 +5,7 @@ import type { EventEnvelope } from '@app/contracts';
 import { withStoreContext } from '@app/observability';
 
 import { computeBackoff } from './backoff';
+import { recordConsumerLag } from './consumer-lag';
 import type { ConsumerRuntime, InFlightMessage, Outcome } from './consumer-runtime';
 import type { MessageMeta } from './consumer-types';
 import { deadLetter } from './dead-letter';
@@ -32,6 +33,7 @@ export async function processBatch(
       topics: [{ topic, partitions: [{ partition, offset: (BigInt(message.offset) + 1n).toString() }] }],
     });
     resolveOffset(message.offset);
+    recordConsumerLag(rt.options.groupId, topic, partition, batch.highWatermark, BigInt(message.offset) + 1n);
     // Unguarded on purpose: a rebalance error here makes kafkajs rejoin the group now.
     await heartbeat();
   }
