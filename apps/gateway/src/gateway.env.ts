@@ -52,4 +52,47 @@ export class GatewayEnv extends BaseEnv {
   /** Space-separated scopes asked for; `offline_access` is what yields a refresh token. */
   @IsString()
   SALLA_OAUTH_SCOPE = 'offline_access';
+
+  // Admin API (/admin/v1, see apps/gateway/src/admin/README.md). With neither API keys nor a JWT issuer
+  // configured every admin request answers 401.
+
+  /** Comma-separated `name:role:key` entries (role: support, ops, compliance or admin; key ≥ 24 chars). */
+  @IsOptional()
+  @IsString()
+  ADMIN_API_KEYS?: string;
+
+  /** Expected `iss` of admin bearer JWTs; with ADMIN_JWKS_URL and ADMIN_JWT_AUDIENCE it turns JWT auth on. */
+  @IsOptional()
+  @IsString()
+  ADMIN_JWT_ISSUER?: string;
+
+  @IsOptional()
+  @IsString()
+  ADMIN_JWT_AUDIENCE?: string;
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  ADMIN_JWKS_URL?: string;
+
+  /** Claim holding the caller's roles (a string or an array of strings). */
+  @IsString()
+  ADMIN_JWT_ROLES_CLAIM = 'roles';
+
+  /** Requests per minute per principal (token bucket, burst = the same number). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  ADMIN_RATE_LIMIT_PER_MINUTE = 120;
+
+  /** Comma-separated `name=baseUrl` list whose `/health/ready` the admin health overview calls. */
+  @IsOptional()
+  @IsString()
+  ADMIN_SERVICE_URLS?: string;
+
+  /** HMAC key of the merchant's signed support-access links (shared with whatever issues them). */
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  ADMIN_MERCHANT_GRANT_SECRET?: string;
 }

@@ -7,6 +7,7 @@ import {
   CustomerUpserted,
   InventoryLevelChanged,
   InventoryLevelSet,
+  OdooConnectionCheckRequested,
   OpsSyncResult,
   PaymentMethodUpserted,
   PrivacyErasureCompleted,
@@ -25,6 +26,7 @@ import {
   ShippingMethodUpserted,
   StoreAuthorized,
   StoreInstalled,
+  StoreKeyRotationRequested,
   StoreProfileUpdated,
   StoreSettingsUpdated,
   StoreSyncReady,
@@ -185,6 +187,14 @@ export const EVENT_CATALOGUE = {
   [Topic.OpsBackfillProgress]: storeKeyed(
     BackfillProgress,
     'Where a backfill run stands for one resource (done/total).',
+  ),
+  [Topic.OpsOdooConnectionCheckRequested]: storeKeyed(
+    OdooConnectionCheckRequested,
+    "Command: test the store's Odoo connection now (sent by the admin API).",
+  ),
+  [Topic.OpsStoreKeyRotationRequested]: storeKeyed(
+    StoreKeyRotationRequested,
+    "Command: rotate the store's data key and re-encrypt what the old key sealed (sent by the admin API).",
   ),
 
   [Topic.PrivacyErasureRequested]: storeKeyed(

@@ -41,6 +41,9 @@ export enum Topic {
 
   OpsSyncResult = 'ops.sync.result.v1',
   OpsBackfillProgress = 'ops.backfill.progress.v1',
+  // Admin commands (issue 7): sent by the gateway's admin API.
+  OpsOdooConnectionCheckRequested = 'ops.odoo-connection.check-requested.v1',
+  OpsStoreKeyRotationRequested = 'ops.store-key.rotation-requested.v1',
 
   PrivacyErasureRequested = 'privacy.erasure.requested.v1',
   PrivacyErasureCompleted = 'privacy.erasure.completed.v1',

@@ -67,6 +67,17 @@ export const VALID_EXAMPLES: { [T in Topic]: PayloadOf<T> } = {
     ordersSince: '2025-10-01T00:00:00.000Z',
     requestedBy: 'ops:alice',
   },
+  [Topic.OpsOdooConnectionCheckRequested]: {
+    requestId: randomUUID(),
+    requestedBy: 'support:alice',
+    requestedAt: AT,
+  },
+  [Topic.OpsStoreKeyRotationRequested]: {
+    requestId: randomUUID(),
+    requestedBy: 'admin:bob',
+    reason: 'routine rotation',
+    requestedAt: AT,
+  },
   [Topic.OpsBackfillProgress]: {
     runId: 'run-1',
     resource: 'products',

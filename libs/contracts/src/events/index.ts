@@ -12,4 +12,5 @@ export * from './shipping';
 export * from './store-lifecycle';
 export * from './webhook';
 export * from './backfill';
+export * from './admin-commands';
 export * from './store-profile';
