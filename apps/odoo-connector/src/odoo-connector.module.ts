@@ -1,0 +1,46 @@
+import { Module } from '@nestjs/common';
+
+import { PersistenceModule } from '@app/persistence';
+
+import { ActivityLog } from './activity/activity-log';
+import { BindingCacheRepository } from './bindings/binding-cache.repository';
+import { ODOO_BINDING_MODEL, odooBindingSchema } from './bindings/binding-cache.schema';
+import { OdooBindings } from './bindings/odoo-bindings';
+import { ConnectionChecker } from './connections/connection-checker';
+import { ConnectionSettingsHandler } from './connections/connection-settings.handler';
+import { ODOO_CONNECTION_MODEL, odooConnectionSchema } from './connections/odoo-connection.schema';
+import { OdooClients } from './connections/odoo-clients';
+import { OdooConnectionsRepository } from './connections/odoo-connections.repository';
+import { CarriersAndPayments } from './sync/carriers-and-payments';
+import { OdooLookups } from './sync/odoo-lookups';
+import { Orders } from './sync/orders';
+import { Partners } from './sync/partners';
+import { Products } from './sync/products';
+import { SyncEventsHandler } from './sync/sync-events.handler';
+import { SyncRunner } from './sync/sync-runner';
+
+/** Everything the Odoo connector does: connection settings, bindings and the Salla → Odoo sync. */
+@Module({
+  imports: [
+    PersistenceModule.forFeature([
+      { name: ODOO_CONNECTION_MODEL, schema: odooConnectionSchema },
+      { name: ODOO_BINDING_MODEL, schema: odooBindingSchema },
+    ]),
+  ],
+  controllers: [ConnectionSettingsHandler, SyncEventsHandler],
+  providers: [
+    ActivityLog,
+    OdooConnectionsRepository,
+    ConnectionChecker,
+    OdooClients,
+    BindingCacheRepository,
+    OdooBindings,
+    OdooLookups,
+    Partners,
+    Products,
+    Orders,
+    CarriersAndPayments,
+    SyncRunner,
+  ],
+})
+export class OdooConnectorModule {}

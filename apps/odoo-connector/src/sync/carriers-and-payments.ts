@@ -1,0 +1,74 @@
+import { Injectable } from '@nestjs/common';
+
+import type { PaymentMethodUpserted, ShippingMethodUpserted } from '@app/contracts';
+
+import { OdooBindings, type StoreOdoo } from '../bindings/odoo-bindings';
+import { OdooMissingRecordError } from '../odoo-client';
+import { Products } from './products';
+import type { ApplyResult } from './sync-runner';
+
+/**
+ * Shipping methods → `delivery.carrier` (an Odoo without the Delivery app is reported, not crashed on);
+ * payment methods are only noted: journals are mapped by the merchant, never created.
+ */
+@Injectable()
+export class CarriersAndPayments {
+  constructor(
+    private readonly bindings: OdooBindings,
+    private readonly products: Products,
+  ) {}
+
+  async applyShipping(odoo: StoreOdoo, method: ShippingMethodUpserted): Promise<ApplyResult> {
+    try {
+      const vals = { name: method.name, active: method.isActive };
+      const bound = await this.bindings.ensure(
+        odoo,
+        { kind: 'carrier', sallaId: method.methodId, model: 'delivery.carrier' },
+        {
+          adopt: async () =>
+            (
+              await odoo.client.searchRead<{ id: number }>(
+                'delivery.carrier',
+                [['name', '=', method.name]],
+                ['id'],
+                {
+                  limit: 1,
+                },
+              )
+            )[0]?.id ?? null,
+          create: async () =>
+            (
+              await odoo.client.create('delivery.carrier', [
+                {
+                  ...vals,
+                  delivery_type: 'fixed',
+                  product_id: await this.products.serviceProduct(odoo, 'shipping', 'Shipping'),
+                },
+              ])
+            )[0],
+        },
+      );
+      if (!bound.created) await odoo.client.write('delivery.carrier', [bound.id], vals);
+      return {
+        outcome: 'ok',
+        message: `Shipping method "${method.name}" ${bound.created ? 'created' : 'updated'} in Odoo`,
+      };
+    } catch (err) {
+      if (err instanceof OdooMissingRecordError) {
+        return {
+          outcome: 'failed',
+          errorCode: 'odoo.delivery_missing',
+          message: `Shipping method "${method.name}" was not synced: shipping methods need the Delivery app (delivery.carrier) in Odoo. Install it, then re-sync.`,
+        };
+      }
+      throw err;
+    }
+  }
+
+  applyPayment(_odoo: StoreOdoo, method: PaymentMethodUpserted): Promise<ApplyResult> {
+    return Promise.resolve({
+      outcome: 'ok',
+      message: `Payment method "${method.name}" (${method.code}) noted${method.isActive ? '' : ' as disabled'}: payments are registered in the Odoo journal mapped to it; no journal is created`,
+    });
+  }
+}

@@ -1,0 +1,91 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+
+import { APP_CONFIG } from '@app/config';
+import type { EventEnvelope, SyncEntityType, SyncOutcome } from '@app/contracts';
+import { classifyError, type KafkaEventContext } from '@app/messaging';
+
+import { ActivityLog } from '../activity/activity-log';
+import type { StoreOdoo } from '../bindings/odoo-bindings';
+import { OdooClients } from '../connections/odoo-clients';
+import { OdooError } from '../odoo-client';
+import type { OdooConnectorEnv } from '../odoo-connector.env';
+
+/** What applying one event came to, for the activity log. */
+export interface ApplyResult {
+  outcome: SyncOutcome;
+  /** Required for skipped and failed: plain words for the merchant. */
+  message?: string;
+  errorCode?: string;
+}
+
+export interface SyncJob {
+  entityType: SyncEntityType;
+  entityId: string;
+  apply: (odoo: StoreOdoo) => Promise<ApplyResult>;
+}
+
+/**
+ * The frame around every Salla → Odoo event: the store's client (or a "skipped: not connected" line), the
+ * activity-log line for the outcome, and error classification. A permanent failure (Odoo refused the data)
+ * is logged with Odoo's reason and rethrown, so the message is dead-lettered with it; a transient one is
+ * rethrown to be retried, and logged only when it was the last try.
+ */
+@Injectable()
+export class SyncRunner {
+  private readonly logger = new Logger(SyncRunner.name);
+
+  constructor(
+    private readonly clients: OdooClients,
+    private readonly activity: ActivityLog,
+    @Inject(APP_CONFIG) private readonly config: OdooConnectorEnv,
+  ) {}
+
+  async run(event: EventEnvelope<object>, ctx: KafkaEventContext | undefined, job: SyncJob): Promise<void> {
+    const started = Date.now();
+    const attempt = ctx?.getAttempt() ?? 1;
+    const base = { entityType: job.entityType, entityId: job.entityId, eventId: event.id, attempt };
+    const store = await this.clients.forStore(event.storeId);
+    if (!store.client) {
+      await this.activity.record(event.storeId, { ...base, outcome: 'skipped', message: store.reason });
+      return;
+    }
+    try {
+      const result = await job.apply({ storeId: event.storeId, client: store.client });
+      await this.activity.record(event.storeId, { ...base, ...result, durationMs: Date.now() - started });
+    } catch (err) {
+      const permanent = classifyError(err) === 'permanent';
+      if (permanent || attempt >= this.config.KAFKA_MAX_ATTEMPTS) {
+        await this.activity.record(event.storeId, {
+          ...base,
+          outcome: 'failed',
+          message: failureMessage(err, permanent),
+          errorCode: errorCodeOf(err),
+          durationMs: Date.now() - started,
+        });
+      } else {
+        this.logger.warn({ msg: 'sync attempt failed, will retry', storeId: event.storeId, ...base, err });
+      }
+      throw err;
+    }
+  }
+}
+
+function failureMessage(err: unknown, permanent: boolean): string {
+  const reason =
+    err instanceof OdooError ? err.merchantMessage : err instanceof Error ? err.message : String(err);
+  return permanent
+    ? `Odoo refused it: ${reason}`
+    : `Gave up after repeated errors talking to Odoo: ${reason}`;
+}
+
+function errorCodeOf(err: unknown): string {
+  if (err instanceof OdooError) {
+    const kind =
+      err.name
+        .replace(/^Odoo/, '')
+        .replace(/Error$/, '')
+        .toLowerCase() || 'error';
+    return `odoo.${kind}`;
+  }
+  return 'sync.error';
+}

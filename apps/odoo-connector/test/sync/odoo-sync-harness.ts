@@ -1,0 +1,144 @@
+import { randomBytes, randomInt } from 'node:crypto';
+
+import { type Consumer, Kafka, logLevel } from 'kafkajs';
+
+import { runService, type RunningService } from '@app/bootstrap';
+import {
+  deadLetterTopicOf,
+  type EventEnvelope,
+  messageKeyOf,
+  ODOO_API_KEY_AAD,
+  type PayloadOf,
+  Topic,
+} from '@app/contracts';
+import { CryptoService } from '@app/crypto';
+import { EventPublisher, newEnvelope } from '@app/messaging';
+import { integrationEnv, uniqueName, waitFor } from '@app/testing';
+
+import { OdooConnectionsRepository } from '../../src/connections/odoo-connections.repository';
+import { OdooConnectorService } from '../../src/odoo-connector.service';
+
+export const uniqueStoreId = (): string => `${randomInt(1, 10)}${String(randomInt(0, 1e9)).padStart(9, '0')}`;
+
+export interface Seen {
+  topic: string;
+  envelope: EventEnvelope<Record<string, unknown>>;
+  headers: Record<string, string>;
+}
+
+const OBSERVED = [Topic.OpsSyncResult, Topic.StoreSyncReady, deadLetterTopicOf(Topic.CustomerUpserted)];
+
+/** The odoo-connector in-process, an observer of what it publishes, and a publisher of canonical events. */
+export class OdooSyncHarness {
+  readonly seen: Seen[] = [];
+  private constructor(
+    readonly svc: RunningService,
+    private readonly publisher: EventPublisher,
+    private readonly observer: Consumer,
+  ) {}
+
+  static async start(): Promise<OdooSyncHarness> {
+    const run = uniqueName('odoo-sync');
+    const { kafkaBrokers, mongoUri } = integrationEnv();
+    const env = {
+      NODE_ENV: 'test',
+      HTTP_PORT: '0',
+      HTTP_HOST: '127.0.0.1',
+      KAFKA_BROKERS: kafkaBrokers.join(','),
+      KAFKA_GROUP_ID: `${run}-odoo`,
+      MONGODB_URI: mongoUri,
+      MONGODB_DB: `${run}-odoo`.replace(/-/g, '_'),
+      KEYRING_DB: `${run}-keyring`.replace(/-/g, '_'),
+      MASTER_KEY: randomBytes(32).toString('base64'),
+      LOG_LEVEL: 'error',
+      OTEL_ENABLED: 'false',
+      KAFKA_RETRY_BASE_MS: '50',
+      ODOO_ALLOW_HOSTS: '127.0.0.1',
+      ODOO_ALLOW_HTTP: 'true',
+      ODOO_TIMEOUT_MS: '5000',
+    };
+    const svc = await runService(OdooConnectorService, { env });
+    const kafka = new Kafka({ clientId: run, brokers: kafkaBrokers, logLevel: logLevel.NOTHING });
+    const publisher = new EventPublisher(kafka);
+    const observer = kafka.consumer({ groupId: `${run}-observer` });
+    const harness = new OdooSyncHarness(svc, publisher, observer);
+    await observer.connect();
+    await waitFor(
+      async () => {
+        const topics = await kafka.admin().listTopics();
+        return OBSERVED.every((t) => topics.includes(t));
+      },
+      { timeoutMs: 60_000, description: 'topics created' },
+    );
+    await observer.subscribe({ topics: OBSERVED, fromBeginning: false });
+    await observer.run({
+      partitionsConsumedConcurrently: 4,
+      eachMessage: ({ topic, message }) => {
+        if (!message.value) return Promise.resolve();
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(message.headers ?? {})) if (v) headers[k] = v.toString();
+        harness.seen.push({ topic, envelope: JSON.parse(message.value.toString()), headers });
+        return Promise.resolve();
+      },
+    });
+    await waitFor(
+      async () =>
+        (await kafka.admin().describeGroups([`${run}-observer`])).groups[0]?.state === 'Stable' || null,
+      { timeoutMs: 30_000, description: 'observer stable' },
+    ).catch(() => undefined);
+    return harness;
+  }
+
+  get crypto(): CryptoService {
+    return this.svc.app.get(CryptoService);
+  }
+
+  connections(): OdooConnectionsRepository {
+    return this.svc.app.get(OdooConnectionsRepository);
+  }
+
+  async send<T extends Topic>(topic: T, storeId: string, payload: PayloadOf<T>, key?: string): Promise<void> {
+    await this.publisher.publish(topic, newEnvelope(topic, storeId, payload), {
+      key: key ?? messageKeyOf(topic, storeId, payload),
+    });
+  }
+
+  /** Sends settings pointing at `url`, with the key sealed the way the Salla connector seals it. */
+  async configure(
+    storeId: string,
+    url: string,
+    apiKey: string,
+    database = 'odoo',
+    login = 'admin',
+  ): Promise<void> {
+    const sealed = await this.crypto.encrypt(storeId, apiKey, ODOO_API_KEY_AAD);
+    await this.send(Topic.StoreSettingsUpdated, storeId, {
+      syncEnabled: true,
+      odoo: { url, database, login, apiKey: sealed },
+    });
+  }
+
+  of(topic: string, storeId: string): Seen[] {
+    return this.seen.filter((s) => s.topic === topic && s.envelope.storeId === storeId);
+  }
+
+  activity(storeId: string): Array<Record<string, unknown>> {
+    return this.of(Topic.OpsSyncResult, storeId)
+      .map((s) => s.envelope.payload)
+      .filter((line) => line.service === 'odoo-connector');
+  }
+
+  waitActivity(
+    storeId: string,
+    match: (line: Record<string, unknown>) => boolean,
+    description: string,
+  ): Promise<Record<string, unknown>> {
+    return waitFor(() => this.activity(storeId).find(match) ?? null, { timeoutMs: 150_000, description });
+  }
+
+  async stop(): Promise<void> {
+    await this.observer.disconnect().catch(() => undefined);
+    await this.publisher.close().catch(() => undefined);
+    await this.svc.stop();
+  }
+}
