@@ -82,7 +82,7 @@ describe('salla-connector: webhooks to canonical events', () => {
           products.every((p, i) => h.sim.quantityOf(storeId, { sku: String(p.sku) }) === finalQuantity(i)) ||
             null,
         ),
-      { timeoutMs: 60_000, intervalMs: 250, description: 'every SKU at its last value in Salla' },
+      { timeoutMs: 180_000, intervalMs: 250, description: 'every SKU at its last value in Salla' },
     );
     const bulkCalls = h.sim.callsFor(storeId).filter((c) => c.route === '/products/quantities/bulk');
     expect(bulkCalls.length).toBeGreaterThanOrEqual(1);
