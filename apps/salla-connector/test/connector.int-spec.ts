@@ -129,6 +129,61 @@ describe('salla-connector: webhooks to canonical events', () => {
     expect(h.sim.orderStatus(storeId, order.id)).toBe('delivered');
   });
 
+  it('a store whose Odoo is connected gets a full backfill of every resource onto the backfill topics', async () => {
+    const storeId = uniqueStoreId();
+    await h.install(storeId, 'pro');
+    h.sim.seedCategories(storeId, 5);
+    h.sim.seedProducts(storeId, 30, { variantsPerProduct: 2 });
+    h.sim.seedShippingCompanies(storeId, 3);
+    h.sim.seedPaymentMethods(storeId, 3);
+    h.sim.seedOrders(storeId, 20);
+    await h.send(Topic.StoreSyncReady, storeId, {
+      odooVersion: '17.0',
+      connectedAt: new Date().toISOString(),
+    });
+
+    await waitFor(
+      async () =>
+        Promise.resolve(
+          h.log
+            .of(Topic.OpsBackfillProgress, storeId)
+            .filter((e) => e.payload.state === 'completed')
+            .map((e) => e.payload.resource)
+            .sort()
+            .join(',') === 'categories,orders,payment_methods,products,shipping_companies' || null,
+        ),
+      { timeoutMs: 120_000, intervalMs: 250, description: 'every resource backfilled' },
+    );
+    expect(h.log.of(Topic.BackfillCategoryUpserted, storeId).length).toBeGreaterThanOrEqual(5);
+    expect(
+      new Set(h.log.of(Topic.BackfillProductUpserted, storeId).map((e) => e.payload.productId)).size,
+    ).toBe(30);
+    expect(h.log.of(Topic.BackfillProductUpserted, storeId)[0].payload.variants).toHaveLength(2);
+    expect(
+      new Set(h.log.of(Topic.BackfillShippingMethodUpserted, storeId).map((e) => e.payload.methodId)).size,
+    ).toBe(3);
+    expect(
+      new Set(h.log.of(Topic.BackfillPaymentMethodUpserted, storeId).map((e) => e.payload.methodId)).size,
+    ).toBe(3);
+    expect(new Set(h.log.of(Topic.BackfillOrderUpserted, storeId).map((e) => e.payload.orderId)).size).toBe(
+      20,
+    );
+    expect(h.log.of(Topic.BackfillOrderUpserted, storeId)[0].origin).toMatchObject({ kind: 'backfill' });
+    // The live topics carry none of it.
+    expect(h.log.of(Topic.CatalogProductUpserted, storeId)).toEqual([]);
+    expect(h.log.of(Topic.SalesOrderUpserted, storeId)).toEqual([]);
+
+    // The same sync-ready again (settings saved twice) does not start a second run.
+    await h.send(Topic.StoreSyncReady, storeId, {
+      odooVersion: '17.0',
+      connectedAt: new Date().toISOString(),
+      skipBackfillIfDone: true,
+    });
+    await new Promise((r) => setTimeout(r, 2000));
+    const runs = new Set(h.log.of(Topic.OpsBackfillProgress, storeId).map((e) => e.payload.runId));
+    expect(runs.size).toBe(1);
+  });
+
   it('an uninstalled store is never called again, whatever arrives for it', async () => {
     const storeId = uniqueStoreId();
     await h.install(storeId);
