@@ -2,7 +2,7 @@ import type { EnvelopeProblem } from './parse-envelope';
 
 /** What the intake answers Salla: a status, a small JSON body, and for 503 how long to wait. */
 export interface IntakeResult {
-  status: 200 | 400 | 401 | 503;
+  status: 200 | 400 | 401 | 413 | 503;
   body: Record<string, unknown>;
   retryAfterSeconds?: number;
 }
@@ -17,6 +17,11 @@ export const IntakeResults = {
   invalid: (problem: EnvelopeProblem): IntakeResult => ({
     status: 400,
     body: { error: problem.error, field: problem.field },
+  }),
+  // Fits the HTTP body limit but not, once sealed, a Kafka message: the same on every retry, so not a 503.
+  tooLarge: (): IntakeResult => ({
+    status: 413,
+    body: { error: 'webhook too large to forward', field: 'body' },
   }),
   unavailable: (retryAfterSeconds: number): IntakeResult => ({
     status: 503,

@@ -10,7 +10,7 @@ import type { GatewayEnv } from '../gateway.env';
 import { DeliveryClaimsRepository } from './delivery-claims.repository';
 import { type IntakeResult, IntakeResults } from './intake-result';
 import { parseEnvelope, parseEventName, type SallaEnvelope } from './parse-envelope';
-import { WebhookPublisher } from './publish-webhook';
+import { WebhookPublisher, WebhookTooLargeError } from './publish-webhook';
 import { type Headers, verifySallaDelivery } from './verify-signature';
 import { type IntakeOutcome, webhookMetrics } from './webhook-metrics';
 
@@ -124,6 +124,11 @@ export class WebhookIntakeUseCase {
         // The claim stays pending; a retry after the takeover window takes it over and publishes.
         this.logger.error({ msg: 'webhook claim release failed', ...log, err: releaseErr });
       });
+      if (err instanceof WebhookTooLargeError) {
+        webhookMetrics.rejected.add(1, { reason: 'too-large' });
+        this.logger.warn({ msg: 'webhook too large to forward', ...log, sealedBytes: err.bytes });
+        return ['invalid', IntakeResults.tooLarge()];
+      }
       return this.unavailable('webhook publish failed; claim released for the retry', log, err);
     }
 

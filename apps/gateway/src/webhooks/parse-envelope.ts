@@ -23,6 +23,12 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: EnvelopeP
 /** Same rule as the `event` of the SallaWebhookReceived contract. */
 const EVENT_NAME = /^[a-z0-9_-]+(\.[a-z0-9_-]+)+$/;
 const MERCHANT_ID = /^[0-9]{1,20}$/;
+/**
+ * Deepest nesting of `data` accepted. Salla's bodies nest a handful of levels; JSON.parse takes any depth,
+ * but JSON.stringify (sealing, and every consumer) overflows the stack at a few thousand, which turned a
+ * signed deeply nested body into a 503 that Salla would retry forever (found by the webhook fuzz).
+ */
+export const MAX_DATA_DEPTH = 64;
 
 const fail = (field: EnvelopeProblem['field'], error: string): { ok: false; problem: EnvelopeProblem } => ({
   ok: false,
@@ -81,9 +87,25 @@ export function parseEnvelope(body: unknown): Parsed<SallaEnvelope> {
   }
 
   if (!isPlainObject(envelope.data)) return fail('data', 'data is required and must be a JSON object');
+  if (nestedDeeperThan(envelope.data, MAX_DATA_DEPTH))
+    return fail('data', `data must not nest deeper than ${MAX_DATA_DEPTH} levels`);
 
   return {
     ok: true,
     value: { event: event.value, merchant, createdAt, createdAtUtc, data: envelope.data },
   };
+}
+
+/** Whether `value` has objects/arrays nested more than `max` levels deep; iterative, so any depth is safe. */
+export function nestedDeeperThan(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (current === null || typeof current !== 'object') continue;
+    if (depth > max) return true;
+    for (const child of Object.values(current)) {
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    }
+  }
+  return false;
 }

@@ -7,7 +7,7 @@ export type Headers = Record<string, HeaderValue>;
 
 export type VerificationOutcome =
   | { ok: true; strategy: 'signature' | 'token' }
-  | { ok: false; reason: Exclude<RejectReason, 'invalid-envelope'> };
+  | { ok: false; reason: Exclude<RejectReason, 'invalid-envelope' | 'too-large'> };
 
 const HEX_SHA256 = /^[0-9a-f]{64}$/i;
 

@@ -8,7 +8,8 @@ export type RejectReason =
   | 'bad-signature'
   | 'missing-token'
   | 'bad-token'
-  | 'invalid-envelope';
+  | 'invalid-envelope'
+  | 'too-large';
 
 export type IntakeOutcome = 'accepted' | 'duplicate' | 'rejected' | 'ignored' | 'invalid' | 'unavailable';
 
