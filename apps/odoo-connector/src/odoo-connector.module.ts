@@ -5,17 +5,21 @@ import { PersistenceModule } from '@app/persistence';
 import { ActivityLog } from './activity/activity-log';
 import { BindingCacheRepository } from './bindings/binding-cache.repository';
 import { ODOO_BINDING_MODEL, odooBindingSchema } from './bindings/binding-cache.schema';
+import { BatchBindings } from './bindings/batch-bindings';
 import { OdooBindings } from './bindings/odoo-bindings';
 import { ConnectionChecker } from './connections/connection-checker';
 import { ConnectionSettingsHandler } from './connections/connection-settings.handler';
 import { ODOO_CONNECTION_MODEL, odooConnectionSchema } from './connections/odoo-connection.schema';
 import { OdooClients } from './connections/odoo-clients';
 import { OdooConnectionsRepository } from './connections/odoo-connections.repository';
+import { BackfillBatchHandler } from './sync/backfill-batch.handler';
 import { CarriersAndPayments } from './sync/carriers-and-payments';
+import { CatalogBatch } from './sync/catalog-batch';
 import { OdooLookups } from './sync/odoo-lookups';
 import { Orders } from './sync/orders';
 import { Partners } from './sync/partners';
 import { Products } from './sync/products';
+import { StoreBatchCoalescer } from './sync/store-batch-coalescer';
 import { SyncEventsHandler } from './sync/sync-events.handler';
 import { SyncRunner } from './sync/sync-runner';
 
@@ -27,7 +31,7 @@ import { SyncRunner } from './sync/sync-runner';
       { name: ODOO_BINDING_MODEL, schema: odooBindingSchema },
     ]),
   ],
-  controllers: [ConnectionSettingsHandler, SyncEventsHandler],
+  controllers: [ConnectionSettingsHandler, SyncEventsHandler, BackfillBatchHandler],
   providers: [
     ActivityLog,
     OdooConnectionsRepository,
@@ -35,12 +39,15 @@ import { SyncRunner } from './sync/sync-runner';
     OdooClients,
     BindingCacheRepository,
     OdooBindings,
+    BatchBindings,
     OdooLookups,
     Partners,
     Products,
     Orders,
     CarriersAndPayments,
     SyncRunner,
+    CatalogBatch,
+    StoreBatchCoalescer,
   ],
 })
 export class OdooConnectorModule {}

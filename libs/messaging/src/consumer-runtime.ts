@@ -2,7 +2,12 @@ import type { Logger } from '@nestjs/common';
 import type { Span } from '@opentelemetry/api';
 import type { KafkaMessage } from 'kafkajs';
 
-import type { ConsumerStatus, EventHandler, ReliableConsumerOptions } from './consumer-types';
+import type {
+  BatchEventHandler,
+  ConsumerStatus,
+  EventHandler,
+  ReliableConsumerOptions,
+} from './consumer-types';
 
 // Internal to ReliableConsumer and its parts; not exported from the package.
 
@@ -11,6 +16,8 @@ export interface Route {
   payloadClass: new () => object;
   handler: EventHandler<object>;
   expectedType: string | undefined;
+  /** Set by handleBatch(): consecutive messages go to this handler together; `handler` then takes one. */
+  batch?: { handler: BatchEventHandler<object>; maxBatchSize: number };
 }
 
 /** How processing one message ended; 'abandoned' leaves it uncommitted, to be redelivered. */

@@ -42,6 +42,26 @@ export type EventHandler<P extends object> = (
   meta: MessageMeta,
 ) => Promise<void> | void;
 
+/** One message of a batch handed to a `BatchEventHandler`. */
+export interface BatchItem<P extends object> {
+  event: EventEnvelope<P>;
+  meta: MessageMeta;
+}
+
+/**
+ * Handles consecutive messages of one partition at once (in offset order). It must be idempotent per message:
+ * when it throws, the same messages are handed to it again one at a time (each with the usual retries and
+ * dead-lettering), so a failure never loses or blocks a message.
+ */
+export type BatchEventHandler<P extends object> = (
+  items: ReadonlyArray<BatchItem<P>>,
+) => Promise<void> | void;
+
+export interface BatchHandlerOptions extends HandlerOptions {
+  /** Most messages per call (default 100); fewer when the fetched batch holds fewer. */
+  maxBatchSize?: number;
+}
+
 export interface HandlerOptions {
   /**
    * The envelope `type` this topic must carry; default: the topic name itself (a `Topic` value). A message of

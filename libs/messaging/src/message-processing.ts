@@ -6,8 +6,8 @@ import { withStoreContext } from '@app/observability';
 
 import { computeBackoff } from './backoff';
 import { recordConsumerLag } from './consumer-lag';
-import type { ConsumerRuntime, InFlightMessage, Outcome } from './consumer-runtime';
-import type { MessageMeta } from './consumer-types';
+import type { ConsumerRuntime, InFlightMessage, Outcome, Route } from './consumer-runtime';
+import type { BatchItem, MessageMeta } from './consumer-types';
 import { deadLetter } from './dead-letter';
 import { decodeEvent } from './decode-event';
 import { classifyError, describeError } from './errors';
@@ -19,24 +19,125 @@ import { contextFromHeaders, TRACER_NAME } from './tracing';
 const tracer = trace.getTracer(TRACER_NAME);
 
 /** kafkajs `eachBatch`: the partition's messages one at a time, each committed once it is durable. */
-export async function processBatch(
-  rt: ConsumerRuntime,
-  { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }: EachBatchPayload,
-): Promise<void> {
+export async function processBatch(rt: ConsumerRuntime, payload: EachBatchPayload): Promise<void> {
+  const { batch, isRunning, isStale } = payload;
   const { topic, partition } = batch;
+  const route = rt.routes.get(topic);
+  if (route?.batch) return processInChunks(rt, route, payload);
   for (const message of batch.messages) {
     if (!isRunning() || isStale() || rt.stopSignal.aborted) return;
-    const outcome = await processMessage(rt, topic, partition, message, heartbeat);
+    const outcome = await processMessage(rt, topic, partition, message, payload.heartbeat);
     if (outcome === 'abandoned') return;
-    // Durable (handled, or dead letter acked): commit this message before touching the next one.
-    await commitOffsetsIfNecessary({
-      topics: [{ topic, partitions: [{ partition, offset: (BigInt(message.offset) + 1n).toString() }] }],
-    });
-    resolveOffset(message.offset);
-    recordConsumerLag(rt.options.groupId, topic, partition, batch.highWatermark, BigInt(message.offset) + 1n);
-    // Unguarded on purpose: a rebalance error here makes kafkajs rejoin the group now.
-    await heartbeat();
+    await markDone(rt, payload, message);
   }
+}
+
+/** Durable (handled, or dead letter acked): commit this message before touching the next one. */
+async function markDone(
+  rt: ConsumerRuntime,
+  { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary }: EachBatchPayload,
+  message: KafkaMessage,
+): Promise<void> {
+  const { topic, partition } = batch;
+  await commitOffsetsIfNecessary({
+    topics: [{ topic, partitions: [{ partition, offset: (BigInt(message.offset) + 1n).toString() }] }],
+  });
+  resolveOffset(message.offset);
+  recordConsumerLag(rt.options.groupId, topic, partition, batch.highWatermark, BigInt(message.offset) + 1n);
+  // Unguarded on purpose: a rebalance error here makes kafkajs rejoin the group now.
+  await heartbeat();
+}
+
+/**
+ * A batch route: chunks of up to `maxBatchSize` messages go to the batch handler together and are committed
+ * together after it resolved. A chunk with an invalid message, or whose handler threw, is processed one
+ * message at a time instead (the handler is idempotent per message), which retries and dead-letters exactly.
+ */
+async function processInChunks(rt: ConsumerRuntime, route: Route, payload: EachBatchPayload): Promise<void> {
+  const { batch, isRunning, isStale } = payload;
+  const { topic, partition } = batch;
+  const size = route.batch!.maxBatchSize;
+  for (let start = 0; start < batch.messages.length; start += size) {
+    if (!isRunning() || isStale() || rt.stopSignal.aborted) return;
+    const chunk = batch.messages.slice(start, start + size);
+    const whole = await handleChunk(rt, route, topic, partition, chunk, payload.heartbeat);
+    if (whole === 'abandoned') return;
+    if (whole === 'handled') {
+      await markDone(rt, payload, chunk[chunk.length - 1]);
+      continue;
+    }
+    for (const message of chunk) {
+      if (!isRunning() || isStale() || rt.stopSignal.aborted) return;
+      const outcome = await processMessage(rt, topic, partition, message, payload.heartbeat);
+      if (outcome === 'abandoned') return;
+      await markDone(rt, payload, message);
+    }
+  }
+}
+
+/** One try of the batch handler on a whole chunk, in a consumer span; 'failed' means: go one by one. */
+async function handleChunk(
+  rt: ConsumerRuntime,
+  route: Route,
+  topic: string,
+  partition: number,
+  chunk: KafkaMessage[],
+  heartbeat: () => Promise<void>,
+): Promise<'handled' | 'abandoned' | 'failed'> {
+  const where = `${topic}[${partition}]@${chunk[0].offset}..${chunk[chunk.length - 1].offset}`;
+  const items: BatchItem<object>[] = [];
+  for (const message of chunk) {
+    try {
+      const headers = decodeHeaders(message.headers);
+      items.push({
+        event: await decodeEvent(message, route),
+        meta: {
+          topic,
+          partition,
+          offset: message.offset,
+          key: message.key ? message.key.toString('utf8') : null,
+          headers,
+          timestamp: message.timestamp,
+          attempt: 1,
+          signal: rt.handlerSignal,
+        },
+      });
+    } catch {
+      return 'failed'; // the one-by-one path dead-letters the invalid message with its reason
+    }
+  }
+  return tracer.startActiveSpan(
+    `${topic} process batch`,
+    {
+      kind: SpanKind.CONSUMER,
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.operation.type': 'process',
+        'messaging.destination.name': topic,
+        'messaging.destination.partition.id': String(partition),
+        'messaging.batch.message_count': chunk.length,
+        'messaging.consumer.group.name': rt.options.groupId,
+      },
+    },
+    async (span) => {
+      const started = performance.now();
+      try {
+        const result = await withHeartbeat(rt, heartbeat, () => route.batch!.handler(items));
+        if (result === 'abandoned') return 'abandoned';
+        messagingMetrics.consumed.add(chunk.length, { topic, outcome: 'handled' });
+        messagingMetrics.duration.record((performance.now() - started) / 1000, { topic, outcome: 'handled' });
+        return 'handled';
+      } catch (err) {
+        span.recordException(err instanceof Error ? err : new Error(describeError(err)));
+        rt.logger.warn(
+          `${where}: batch of ${chunk.length} failed, processing them one by one: ${describeError(err)}`,
+        );
+        return 'failed';
+      } finally {
+        span.end();
+      }
+    },
+  );
 }
 
 /** Processes one message inside a consumer span (parented by its headers' trace context) and records metrics. */

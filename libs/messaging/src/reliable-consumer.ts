@@ -3,6 +3,8 @@ import { Logger } from '@nestjs/common';
 import { runConsumerLoop } from './consumer-run-loop';
 import type { ConsumerRuntime, Route } from './consumer-runtime';
 import type {
+  BatchEventHandler,
+  BatchHandlerOptions,
   ConsumerState,
   ConsumerStatus,
   EventHandler,
@@ -81,6 +83,27 @@ export class ReliableConsumer {
       handler: handler as EventHandler<object>,
       expectedType: options.expectedType === null ? undefined : (options.expectedType ?? topic),
     });
+    return this;
+  }
+
+  /**
+   * Registers a batch handler for `topic`: up to `maxBatchSize` consecutive messages of a fetched partition
+   * batch are decoded and handed over together, and committed together once it resolves (nothing is
+   * committed before). If any of them is invalid, or the handler throws, those messages are processed one at
+   * a time instead (the handler called with one item), with the usual retries and dead-lettering.
+   */
+  handleBatch<P extends object>(
+    topic: string,
+    payloadClass: new () => P,
+    handler: BatchEventHandler<P>,
+    options: BatchHandlerOptions = {},
+  ): this {
+    const maxBatchSize = options.maxBatchSize ?? 100;
+    if (!Number.isInteger(maxBatchSize) || maxBatchSize < 1) throw new Error('maxBatchSize must be >= 1');
+    const batchHandler = handler as BatchEventHandler<object>;
+    this.handle(topic, payloadClass, (event, meta) => batchHandler([{ event, meta }]), options);
+    const route = this.routes.get(topic)!;
+    this.routes.set(topic, { ...route, batch: { handler: batchHandler, maxBatchSize } });
     return this;
   }
 

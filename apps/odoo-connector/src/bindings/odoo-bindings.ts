@@ -253,7 +253,13 @@ export class OdooBindings {
     return Number.isFinite(at) && Date.now() - at > this.config.ODOO_CLAIM_STALE_MS;
   }
 
-  private remember(storeId: string, target: BindingTarget, name: string, resId: number): Promise<void> {
+  /** The local binding cache's Odoo id for `target`, without asking Odoo (null when not cached). */
+  async cached(storeId: string, target: BindingTarget): Promise<number | null> {
+    const hit = await this.cache.get(storeId, this.nameOf(storeId, target));
+    return hit && hit.resId > 0 ? hit.resId : null;
+  }
+
+  remember(storeId: string, target: BindingTarget, name: string, resId: number): Promise<void> {
     return this.cache.remember(storeId, {
       _id: name,
       kind: target.kind,

@@ -192,6 +192,16 @@ export class Products {
   }
 
   private async templateVals(odoo: StoreOdoo, product: ProductUpserted): Promise<OdooValues> {
+    const categId = product.categoryIds[0] ? await this.categoryId(odoo, product.categoryIds[0]) : undefined;
+    return this.templateValsWith(odoo, product, categId);
+  }
+
+  /** The template's values, with the Odoo category already resolved (the batch resolves them together). */
+  async templateValsWith(
+    odoo: StoreOdoo,
+    product: ProductUpserted,
+    categId: number | undefined,
+  ): Promise<OdooValues> {
     const kind: ProductKind =
       product.kind === 'physical' ? (product.tracksInventory ? 'storable' : 'consumable') : 'service';
     const vals: OdooValues = {
@@ -206,7 +216,7 @@ export class Products {
       product.barcode ?? (product.variants.length === 1 ? product.variants[0].barcode : undefined);
     if (barcode) vals.barcode = barcode;
     if (product.costPrice) vals.standard_price = Number(product.costPrice);
-    if (product.categoryIds[0]) vals.categ_id = await this.categoryId(odoo, product.categoryIds[0]);
+    if (categId) vals.categ_id = categId;
     return vals;
   }
 
@@ -239,7 +249,7 @@ export class Products {
   }
 }
 
-function skuOf(product: ProductUpserted): string | undefined {
+export function skuOf(product: ProductUpserted): string | undefined {
   const sku = product.sku ?? (product.variants.length === 1 ? product.variants[0].sku : undefined);
   return sku?.trim() || undefined;
 }

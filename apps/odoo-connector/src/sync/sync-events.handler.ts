@@ -22,7 +22,8 @@ import { Products } from './products';
 import { SyncRunner } from './sync-runner';
 
 /**
- * Salla → Odoo: every canonical upsert, live and backfill twin alike (same payloads), applied idempotently.
+ * Salla → Odoo: every canonical upsert, live and backfill twin alike (same payloads), applied idempotently
+ * (backfill categories and products go in batches: BackfillBatchHandler).
  * Each method only names the entity; the SyncRunner frames it (client, activity log, error classes).
  */
 @Controller()
@@ -40,24 +41,8 @@ export class SyncEventsHandler {
     return this.category(e, ctx);
   }
 
-  @KafkaEvent(Topic.BackfillCategoryUpserted, CategoryUpserted)
-  onBackfillCategory(
-    @Payload() e: EventEnvelope<CategoryUpserted>,
-    @Ctx() ctx: KafkaEventContext,
-  ): Promise<void> {
-    return this.category(e, ctx);
-  }
-
   @KafkaEvent(Topic.CatalogProductUpserted, ProductUpserted)
   onProduct(@Payload() e: EventEnvelope<ProductUpserted>, @Ctx() ctx: KafkaEventContext): Promise<void> {
-    return this.product(e, ctx);
-  }
-
-  @KafkaEvent(Topic.BackfillProductUpserted, ProductUpserted)
-  onBackfillProduct(
-    @Payload() e: EventEnvelope<ProductUpserted>,
-    @Ctx() ctx: KafkaEventContext,
-  ): Promise<void> {
     return this.product(e, ctx);
   }
 

@@ -53,22 +53,73 @@ export class SyncRunner {
       const result = await job.apply({ storeId: event.storeId, client: store.client });
       await this.activity.record(event.storeId, { ...base, ...result, durationMs: Date.now() - started });
     } catch (err) {
-      const permanent = classifyError(err) === 'permanent';
-      if (permanent || attempt >= this.config.KAFKA_MAX_ATTEMPTS) {
-        await this.activity.record(event.storeId, {
-          ...base,
-          outcome: 'failed',
-          message: failureMessage(err, permanent),
-          errorCode: errorCodeOf(err),
-          durationMs: Date.now() - started,
-        });
-      } else {
-        this.logger.warn({ msg: 'sync attempt failed, will retry', storeId: event.storeId, ...base, err });
-      }
+      await this.recordFailure(event.storeId, base, err, attempt, started);
       throw err;
     }
   }
+
+  /**
+   * The same frame for a batch of one store's events (backfill): one activity line per event. A failure is
+   * rethrown without lines: the messaging layer then hands the events over one at a time, through `run`,
+   * which logs each outcome.
+   */
+  async runMany(
+    storeId: string,
+    entityType: SyncEntityType,
+    entries: readonly BatchEntry[],
+    apply: BatchApply,
+  ): Promise<void> {
+    const started = Date.now();
+    const lines = (results: ApplyResult[]) =>
+      Promise.all(
+        entries.map((e, i) =>
+          this.activity.record(storeId, {
+            entityType,
+            entityId: e.entityId,
+            eventId: e.event.id,
+            attempt: 1,
+            ...results[i],
+            durationMs: Date.now() - started,
+          }),
+        ),
+      );
+    const store = await this.clients.forStore(storeId);
+    if (!store.client) {
+      await lines(entries.map(() => ({ outcome: 'skipped' as const, message: store.reason })));
+      return;
+    }
+    await lines(await apply({ storeId, client: store.client }));
+  }
+
+  private async recordFailure(
+    storeId: string,
+    base: { entityType: SyncEntityType; entityId: string; eventId: string; attempt: number },
+    err: unknown,
+    attempt: number,
+    started: number,
+  ): Promise<void> {
+    const permanent = classifyError(err) === 'permanent';
+    if (permanent || attempt >= this.config.KAFKA_MAX_ATTEMPTS) {
+      await this.activity.record(storeId, {
+        ...base,
+        outcome: 'failed',
+        message: failureMessage(err, permanent),
+        errorCode: errorCodeOf(err),
+        durationMs: Date.now() - started,
+      });
+    } else {
+      this.logger.warn({ msg: 'sync attempt failed, will retry', storeId, ...base, err });
+    }
+  }
 }
+
+/** One event of a batch: the entity it names, for the activity log. */
+export interface BatchEntry {
+  event: EventEnvelope<object>;
+  entityId: string;
+}
+
+export type BatchApply = (odoo: StoreOdoo) => Promise<ApplyResult[]>;
 
 function failureMessage(err: unknown, permanent: boolean): string {
   const reason =

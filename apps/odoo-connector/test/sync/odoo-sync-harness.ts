@@ -103,6 +103,21 @@ export class OdooSyncHarness {
     });
   }
 
+  /** Publishes many events of one topic in one produce request (a backfill page). */
+  async sendMany<T extends Topic>(
+    topic: T,
+    storeId: string,
+    payloads: ReadonlyArray<PayloadOf<T>>,
+  ): Promise<void> {
+    await this.publisher.publishMany(
+      topic,
+      payloads.map((payload) => ({
+        envelope: newEnvelope(topic, storeId, payload),
+        key: messageKeyOf(topic, storeId, payload),
+      })),
+    );
+  }
+
   /** Sends settings pointing at `url`, with the key sealed the way the Salla connector seals it. */
   async configure(
     storeId: string,

@@ -2,7 +2,7 @@ import { applyDecorators, Catch, UseFilters, type RpcExceptionFilter } from '@ne
 import { EventPattern } from '@nestjs/microservices';
 import { throwError, type Observable } from 'rxjs';
 
-import type { HandlerOptions } from '../consumer-types';
+import type { BatchHandlerOptions, HandlerOptions } from '../consumer-types';
 
 /** Transport id of `KafkaEventTransport`; `@KafkaEvent` handlers bind to it only. */
 export const KAFKA_EVENTS_TRANSPORT = Symbol('kafka-events');
@@ -11,6 +11,8 @@ export const KAFKA_EVENTS_TRANSPORT = Symbol('kafka-events');
 export interface KafkaEventExtras {
   payloadClass: new () => object;
   expectedType?: string | null;
+  /** Set by `@KafkaEventBatch`: the method receives `BatchItem[]` (see ReliableConsumer.handleBatch). */
+  batch?: { maxBatchSize?: number };
 }
 
 /**
@@ -41,6 +43,28 @@ export function KafkaEvent(
   options: HandlerOptions = {},
 ): MethodDecorator {
   const extras: KafkaEventExtras = { payloadClass, expectedType: options.expectedType };
+  return applyDecorators(
+    EventPattern(topic, KAFKA_EVENTS_TRANSPORT, extras as unknown as Record<string, unknown>),
+    UseFilters(new KeepOriginalErrorFilter()),
+  );
+}
+
+/**
+ * Like `@KafkaEvent`, but the method receives up to `maxBatchSize` consecutive messages of a partition at
+ * once, as `@Payload() items: BatchItem<P>[]` (the `@Ctx()` is the first message's context), committed
+ * together after it resolves. It must be idempotent per message: when it throws, the messages are handed to
+ * it again one at a time with the usual retries and dead-lettering (see ReliableConsumer.handleBatch).
+ */
+export function KafkaEventBatch(
+  topic: string,
+  payloadClass: new () => object,
+  options: BatchHandlerOptions = {},
+): MethodDecorator {
+  const extras: KafkaEventExtras = {
+    payloadClass,
+    expectedType: options.expectedType,
+    batch: { maxBatchSize: options.maxBatchSize },
+  };
   return applyDecorators(
     EventPattern(topic, KAFKA_EVENTS_TRANSPORT, extras as unknown as Record<string, unknown>),
     UseFilters(new KeepOriginalErrorFilter()),

@@ -4,7 +4,13 @@ import { isObservable, lastValueFrom } from 'rxjs';
 
 import { deadLetterTopicOf, topicSpecsFor, type EventEnvelope, type TopicSpec } from '@app/contracts';
 
-import type { ConsumerState, ConsumerStatus, MessageMeta, ReliableConsumerOptions } from '../consumer-types';
+import type {
+  BatchItem,
+  ConsumerState,
+  ConsumerStatus,
+  MessageMeta,
+  ReliableConsumerOptions,
+} from '../consumer-types';
 import { ReliableConsumer } from '../reliable-consumer';
 
 import { KafkaEventContext } from './kafka-event.context';
@@ -104,6 +110,7 @@ export class KafkaEventTransport
         handler,
         payloadClass: extras.payloadClass,
         expectedType: extras.expectedType,
+        batch: extras.batch,
       };
     });
     if (routes.length === 0) throw new Error('KafkaEventTransport: no @KafkaEvent handlers found');
@@ -122,6 +129,15 @@ export class KafkaEventTransport
       },
     });
     for (const route of routes) {
+      if (route.batch) {
+        consumer.handleBatch(
+          route.topic,
+          route.payloadClass,
+          (items) => this.invoke(route.handler, items, items[0].meta),
+          { expectedType: route.expectedType, maxBatchSize: route.batch.maxBatchSize },
+        );
+        continue;
+      }
       consumer.handle(
         route.topic,
         route.payloadClass,
@@ -141,10 +157,10 @@ export class KafkaEventTransport
    */
   private async invoke(
     handler: MessageHandler,
-    event: EventEnvelope<object>,
+    data: EventEnvelope<object> | ReadonlyArray<BatchItem<object>>,
     meta: MessageMeta,
   ): Promise<void> {
-    const result: unknown = await handler(event, new KafkaEventContext(meta));
+    const result: unknown = await handler(data, new KafkaEventContext(meta));
     if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
   }
 }

@@ -1,0 +1,210 @@
+import { Inject, Injectable } from '@nestjs/common';
+
+import { APP_CONFIG } from '@app/config';
+
+import { isUniqueViolation, type OdooValues } from '../odoo-client';
+import type { OdooConnectorEnv } from '../odoo-connector.env';
+import { type BindingTarget, OdooBindings, type StoreOdoo } from './odoo-bindings';
+
+/** One record of a batch: its binding, more bindings to the same record (the SKU lock), its values. */
+export interface BatchRecord {
+  target: BindingTarget;
+  extraTargets?: BindingTarget[];
+  vals: OdooValues;
+}
+
+/** `single`: this record needs the one-at-a-time protocol (a claim in progress, a SKU bound elsewhere). */
+export type BatchOutcome = { id: number; created: boolean } | 'single';
+
+export interface UpsertManyOptions {
+  /** Finds existing records by natural key (SKU...), one call for all: aligned with `records`, null = none. */
+  adoptMany?: (records: readonly BatchRecord[]) => Promise<Array<number | null>>;
+  /** false: a record found bound is left as it is (placeholders). Default true: changed fields are written. */
+  update?: boolean;
+}
+
+interface ImdRow {
+  name: string;
+  res_id: number | false;
+}
+
+/**
+ * Backfill: bindings and records of MANY Salla records with a handful of Odoo calls instead of a few per
+ * record — one `search_read` of their `ir.model.data` rows, one natural-key search, one `create` of the new
+ * records, one `create` of their binding rows, one `read` + a `write` per record that actually changed.
+ *
+ * Unlike the one-at-a-time claim-first protocol (OdooBindings.ensure), the binding rows are created after
+ * the records (a claim row per record would need a `write` per record to fill in its `res_id`, as Odoo has no
+ * multi-value write). The unique (module, name) index still decides: when the binding create is refused
+ * (another worker bound one of them meanwhile), each record is bound one at a time through `ensure`, and a
+ * record of ours that lost is unlinked. A crash between the two creates leaves unbound records that the
+ * redelivery adopts by natural key (SKU, barcode; for categories name + parent). Records with a binding row
+ * that is a claim in progress, or whose extra binding (SKU) exists already, are left to the one-at-a-time
+ * path (`single`).
+ */
+@Injectable()
+export class BatchBindings {
+  constructor(
+    private readonly bindings: OdooBindings,
+    @Inject(APP_CONFIG) private readonly config: OdooConnectorEnv,
+  ) {}
+
+  async upsertMany(
+    odoo: StoreOdoo,
+    model: string,
+    records: readonly BatchRecord[],
+    options: UpsertManyOptions = {},
+  ): Promise<BatchOutcome[]> {
+    const out: Array<BatchOutcome | undefined> = new Array<BatchOutcome | undefined>(records.length);
+    const known = await Promise.all(records.map((r) => this.bindings.cached(odoo.storeId, r.target)));
+    const unknown = records.map((_, i) => i).filter((i) => known[i] === null);
+    const rows = await this.readRows(
+      odoo,
+      unknown.flatMap((i) => this.targetsOf(records[i])),
+    );
+    const fresh: number[] = [];
+    for (let i = 0; i < records.length; i++) {
+      const id = known[i] ?? null;
+      if (id) {
+        out[i] = { id, created: false };
+        continue;
+      }
+      const row = rows.get(this.bindings.nameOf(odoo.storeId, records[i].target));
+      if (row?.res_id) {
+        out[i] = { id: row.res_id, created: false };
+        await this.remember(odoo, records[i].target, row.res_id);
+      } else if (
+        row ||
+        (records[i].extraTargets ?? []).some((t) => rows.has(this.bindings.nameOf(odoo.storeId, t)))
+      )
+        out[i] = 'single';
+      else fresh.push(i);
+    }
+
+    const adopted =
+      fresh.length && options.adoptMany ? await options.adoptMany(fresh.map((i) => records[i])) : [];
+    const toCreate = fresh.filter((_, k) => !adopted[k]);
+    const createdIds = await odoo.client.create(
+      model,
+      toCreate.map((i) => records[i].vals),
+    );
+    const newIds = new Map<number, { id: number; created: boolean }>();
+    fresh.forEach((i, k) => {
+      const a = adopted[k];
+      if (a) newIds.set(i, { id: a, created: false });
+    });
+    toCreate.forEach((i, k) => newIds.set(i, { id: createdIds[k], created: true }));
+    for (const [i, bound] of await this.bindAll(odoo, model, records, newIds)) out[i] = bound;
+
+    if (options.update !== false) {
+      const existing = out
+        .map((o, i) => ({ o, i }))
+        .filter(({ o }) => o !== 'single' && o !== undefined && !o.created) as Array<{
+        o: { id: number };
+        i: number;
+      }>;
+      await this.writeChanged(
+        odoo,
+        model,
+        existing.map(({ o, i }) => ({ id: o.id, vals: records[i].vals })),
+      );
+    }
+    return out.map((o) => o ?? 'single');
+  }
+
+  /** One create for all binding rows; if the unique index refuses it, bind one at a time (see class comment). */
+  private async bindAll(
+    odoo: StoreOdoo,
+    model: string,
+    records: readonly BatchRecord[],
+    ids: Map<number, { id: number; created: boolean }>,
+  ): Promise<Map<number, { id: number; created: boolean }>> {
+    if (ids.size === 0) return ids;
+    const rows = [...ids].flatMap(([i, { id }]) =>
+      this.targetsOf(records[i]).map((t) => ({
+        module: this.config.ODOO_MODULE_NAME,
+        name: this.bindings.nameOf(odoo.storeId, t),
+        model: t.model,
+        res_id: id,
+        noupdate: true,
+      })),
+    );
+    try {
+      await odoo.client.create('ir.model.data', rows);
+      for (const [i, { id }] of ids)
+        for (const t of this.targetsOf(records[i])) await this.remember(odoo, t, id);
+      return ids;
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+    }
+    const result = new Map<number, { id: number; created: boolean }>();
+    for (const [i, mine] of ids) {
+      let winner = mine.id;
+      for (const t of this.targetsOf(records[i])) {
+        const bound = await this.bindings.bindExisting(odoo, t, winner);
+        winner = bound.id;
+      }
+      if (winner !== mine.id && mine.created) await odoo.client.call(model, 'unlink', [mine.id]);
+      result.set(i, { id: winner, created: winner === mine.id && mine.created });
+    }
+    return result;
+  }
+
+  /** Reads the current values of the records in one call and writes only those that differ. */
+  private async writeChanged(
+    odoo: StoreOdoo,
+    model: string,
+    wanted: ReadonlyArray<{ id: number; vals: OdooValues }>,
+  ): Promise<void> {
+    if (wanted.length === 0) return;
+    const fields = [...new Set(wanted.flatMap((w) => Object.keys(w.vals)))];
+    const current = new Map(
+      (
+        await odoo.client.searchRead<{ id: number } & Record<string, unknown>>(
+          model,
+          [['id', 'in', wanted.map((w) => w.id)]],
+          fields,
+          { context: { active_test: false } },
+        )
+      ).map((r) => [r.id, r]),
+    );
+    for (const { id, vals } of wanted) {
+      const row = current.get(id);
+      const changed = Object.fromEntries(
+        Object.entries(vals).filter(([k, v]) => !row || !sameValue(row[k], v)),
+      );
+      if (Object.keys(changed).length > 0) await odoo.client.write(model, [id], changed);
+    }
+  }
+
+  private async readRows(odoo: StoreOdoo, targets: BindingTarget[]): Promise<Map<string, ImdRow>> {
+    if (targets.length === 0) return new Map();
+    const rows = await odoo.client.searchRead<ImdRow & { id: number } & Record<string, unknown>>(
+      'ir.model.data',
+      [
+        ['module', '=', this.config.ODOO_MODULE_NAME],
+        ['name', 'in', [...new Set(targets.map((t) => this.bindings.nameOf(odoo.storeId, t)))]],
+      ],
+      ['name', 'res_id'],
+    );
+    return new Map(rows.map((r) => [r.name, r]));
+  }
+
+  private targetsOf(record: BatchRecord): BindingTarget[] {
+    return [record.target, ...(record.extraTargets ?? [])];
+  }
+
+  private remember(odoo: StoreOdoo, target: BindingTarget, id: number): Promise<void> {
+    return this.bindings.remember(odoo.storeId, target, this.bindings.nameOf(odoo.storeId, target), id);
+  }
+}
+
+/** Odoo reads many2one as `[id, name]`, empty values as false; numbers may come back as floats. */
+function sameValue(current: unknown, wanted: unknown): boolean {
+  const value =
+    Array.isArray(current) && current.length === 2 && typeof current[0] === 'number' ? current[0] : current;
+  if ((wanted === false || wanted === null || wanted === undefined) && (value === false || value === null))
+    return true;
+  if (typeof wanted === 'number' && typeof value === 'number') return Math.abs(wanted - value) < 1e-6;
+  return value === wanted;
+}
