@@ -4,6 +4,7 @@ import { displayUrl, guardedRequest, OdooUrlRefusedError, type SsrfPolicy } from
 import type { ConcurrencyLimiter } from './concurrency-limiter';
 import { odooErrorFromNetwork } from './odoo-error-mapping';
 import { OdooError, OdooTransientError, type OdooProtocol } from './odoo-errors';
+import { odooMetrics, outcomeOf } from './odoo-metrics';
 
 export interface OdooHttpSettings {
   /** Normalised to end with `/`, so paths resolve under it (an Odoo served under a path prefix works). */
@@ -44,7 +45,24 @@ export class OdooHttp {
     context: { protocol: OdooProtocol; operation?: string; headers?: Record<string, string> },
   ): Promise<OdooHttpAnswer> {
     const { limiter } = this.settings;
-    return limiter.run(() => this.exchange(path, payload, context));
+    return limiter.run(async () => {
+      const started = performance.now();
+      const labels = { protocol: context.protocol, operation: context.operation ?? path };
+      try {
+        const answer = await this.exchange(path, payload, context);
+        this.record(labels, started, outcomeOf(answer.status, undefined));
+        return answer;
+      } catch (err) {
+        this.record(labels, started, outcomeOf(undefined, err));
+        throw err;
+      }
+    });
+  }
+
+  private record(labels: { protocol: string; operation: string }, started: number, outcome: string): void {
+    const attributes = { ...labels, outcome };
+    odooMetrics.duration.record((performance.now() - started) / 1000, attributes);
+    odooMetrics.requests.add(1, attributes);
   }
 
   private async exchange(
