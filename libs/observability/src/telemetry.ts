@@ -23,6 +23,8 @@ import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { NodeSDK, type NodeSDKConfiguration } from '@opentelemetry/sdk-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 
+import { traceUndiciRequests } from './undici-spans';
+
 /** Content type of the Prometheus text exposition format. */
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
@@ -156,7 +158,10 @@ function startSdk(options: TelemetryOptions): Running {
   if (tracing === 'local') config.spanProcessors = [dropSpans];
   const sdk = new NodeSDK(config);
   sdk.start();
+  // Salla and Odoo are called through undici (fetch / undici.request), which the http instrumentation misses.
+  const stopUndiciSpans = traceUndiciRequests();
   return handle(options.serviceName, tracing, prometheus, async () => {
+    stopUndiciSpans();
     for (const i of instrumentations) i.disable();
     await sdk.shutdown();
   });
