@@ -1,46 +1,20 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join, resolve } from 'node:path';
 
-import { freePort, integrationEnv, uniqueName, waitFor } from '@app/testing';
-
-const ROOT = resolve(__dirname, '..', '..');
-
-interface Proc {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
+import {
+  freePort,
+  integrationEnv,
+  type ServiceProcess,
+  spawnService,
+  uniqueName,
+  waitFor,
+} from '@app/testing';
 
 /** Runs an app's real main.ts as its own process, the way a container would. */
-function startApp(app: string, env: Record<string, string>): Proc {
-  let out = '';
-  const child = spawn(
-    process.execPath,
-    [
-      '-r',
-      'ts-node/register/transpile-only',
-      '-r',
-      'tsconfig-paths/register',
-      join(ROOT, 'apps', app, 'src/main.ts'),
-    ],
-    {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'), ...env },
-      stdio: 'pipe',
-    },
-  );
-  child.stdout.on('data', (d) => (out += String(d)));
-  child.stderr.on('data', (d) => (out += String(d)));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) =>
-    child.once('exit', (code, signal) => res({ code, signal })),
-  );
-  return { child, output: () => out, exited };
-}
+const startApp = spawnService;
 
 describe('a service process', () => {
   const { kafkaBrokers, mongoUri } = integrationEnv();
-  const procs: Proc[] = [];
+  const procs: ServiceProcess[] = [];
   afterAll(() => procs.forEach((p) => p.child.exitCode === null && p.child.kill('SIGKILL')));
 
   it('starts, reports ready, and on SIGTERM drains, closes and exits 0', async () => {

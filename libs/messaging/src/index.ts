@@ -13,3 +13,4 @@ export * from './nest/kafka-event.context';
 export * from './nest/kafka-event.decorator';
 export * from './nest/kafka-event.transport';
 export * from './nest/messaging.module';
+export * from './activity-log';

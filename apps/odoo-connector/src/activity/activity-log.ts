@@ -1,61 +1,15 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 
-import {
-  keyFor,
-  OpsSyncResult,
-  type SyncDirection,
-  type SyncEntityType,
-  type SyncOutcome,
-  Topic,
-} from '@app/contracts';
-import { EventPublisher, newEnvelope } from '@app/messaging';
+import { EventPublisher, OpsActivityLog } from '@app/messaging';
+
+export type { ActivityEntry } from '@app/messaging';
 
 export const SERVICE_NAME = 'odoo-connector';
 
-export interface ActivityEntry {
-  direction?: SyncDirection;
-  entityType: SyncEntityType;
-  entityId: string;
-  outcome: SyncOutcome;
-  /** For the merchant: plain words, no personal data, no secrets. Required for skipped and failed. */
-  message?: string;
-  errorCode?: string;
-  /** Envelope id of the event handled. */
-  eventId: string;
-  correlationId?: string;
-  attempt?: number;
-  durationMs?: number;
-}
-
-/**
- * Writes lines of the merchant's activity log (`ops.sync.result.v1`). Losing a line must never fail the work
- * it describes, so a publish failure is logged and swallowed.
- */
+/** The odoo-connector's lines of the merchant's activity log; most of its work applies Salla data to Odoo. */
 @Injectable()
-export class ActivityLog {
-  private readonly logger = new Logger(ActivityLog.name);
-
-  constructor(private readonly publisher: EventPublisher) {}
-
-  async record(storeId: string, entry: ActivityEntry): Promise<void> {
-    const result = new OpsSyncResult();
-    result.service = SERVICE_NAME;
-    result.direction = entry.direction ?? 'salla_to_odoo';
-    result.entityType = entry.entityType;
-    result.entityId = entry.entityId;
-    result.outcome = entry.outcome;
-    if (entry.message !== undefined) result.message = entry.message.slice(0, 2000);
-    if (entry.errorCode !== undefined) result.errorCode = entry.errorCode;
-    result.eventId = entry.eventId;
-    if (entry.correlationId !== undefined) result.correlationId = entry.correlationId;
-    if (entry.attempt !== undefined) result.attempt = entry.attempt;
-    result.durationMs = Math.max(0, Math.round(entry.durationMs ?? 0));
-    try {
-      await this.publisher.publish(Topic.OpsSyncResult, newEnvelope(Topic.OpsSyncResult, storeId, result), {
-        key: keyFor(storeId),
-      });
-    } catch (err) {
-      this.logger.warn({ msg: 'activity log line lost', storeId, entityType: entry.entityType, err });
-    }
+export class ActivityLog extends OpsActivityLog {
+  constructor(publisher: EventPublisher) {
+    super(publisher, { service: SERVICE_NAME, defaultDirection: 'salla_to_odoo' });
   }
 }
