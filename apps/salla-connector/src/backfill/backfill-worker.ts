@@ -86,11 +86,16 @@ export class BackfillWorker implements OnApplicationBootstrap, OnApplicationShut
           if (!(await this.leases.tryAcquire(lease, this.owner, this.config.BACKFILL_LEASE_TTL_MS))) continue;
           const work = this.execute(run)
             .catch((err: unknown) =>
-              this.logger.error({ msg: 'backfill run crashed', storeId: run.storeId, err }),
+              this.logger.warn({
+                msg: 'backfill run interrupted; resumes from its checkpoint',
+                storeId: run.storeId,
+                err,
+              }),
             )
             .finally(() => {
               this.inFlight.delete(run.storeId);
-              void this.leases.release(lease, this.owner);
+              // Best effort: with the database down the release fails, and the lease simply expires.
+              this.leases.release(lease, this.owner).catch(() => undefined);
             });
           this.inFlight.set(run.storeId, work);
         }
