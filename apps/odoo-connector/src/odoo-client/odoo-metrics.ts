@@ -7,7 +7,7 @@ import { metrics } from '@app/observability';
  */
 export const odooMetrics = {
   duration: metrics.histogram<{ protocol: string; operation: string; outcome: string }>(
-    'odoo.request.duration',
+    'odoo.request.duration.seconds',
     'Time of one HTTP call to an Odoo server, by protocol, operation and outcome',
     { unit: 's', boundaries: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] },
   ),

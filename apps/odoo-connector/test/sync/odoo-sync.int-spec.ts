@@ -90,6 +90,13 @@ describe.each(['16', '19'] as const)('odoo-connector sync against a %s-style Odo
     expect(saved?.apiKey).toMatchObject({ alg: 'AES-256-GCM' });
   });
 
+  it('Odoo calls are measured on /metrics by protocol, operation and outcome', async () => {
+    const text = await (await fetch(`${harness.svc.url}/metrics`)).text();
+    expect(text).toMatch(/^odoo_requests_total\{[^}]*outcome="ok"[^}]*\} \d+/m);
+    expect(text).toMatch(/^odoo_request_duration_seconds_bucket\{/m);
+    expect(text).not.toContain('127.0.0.1'); // never labelled by the merchant's host
+  });
+
   it('a wrong API key: invalid_credentials with a clear line, and no sync-ready', async () => {
     const other = uniqueStoreId();
     await harness.configure(other, fake.url, 'not-the-key');
