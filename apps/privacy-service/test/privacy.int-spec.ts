@@ -116,12 +116,13 @@ describe('privacy service with all four services on real Kafka and Mongo', () =>
     kafka = new Kafka({ clientId: run, brokers: kafkaBrokers, logLevel: logLevel.NOTHING });
     publisher = new EventPublisher(kafka);
     for (const [name, svc] of running) {
+      // Upper bound: on a fresh CI broker the first start creates every topic and its dead-letter topic.
       await waitFor(async () => (await fetch(`${svc.url}/health/ready`)).status === 200, {
-        timeoutMs: 60_000,
+        timeoutMs: 240_000,
         description: `${name} ready`,
       });
     }
-  });
+  }, 600_000);
 
   afterAll(async () => {
     await publisher?.close();
