@@ -27,6 +27,16 @@ export class PrivacyServiceEnv extends BaseEnv {
   })
   PRIVACY_EXPECTED_SERVICES = 'gateway,salla-connector,odoo-connector,privacy-service';
 
+  /**
+   * How long a rotated store key's previous version keeps opening what it sealed after every service
+   * re-encrypted its stored values: messages still in Kafka (a consumer's backlog, dead letters kept 14 days)
+   * are sealed with it and never re-encrypted. Default 14 days, the longest topic retention; 0 removes at once.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  PRIVACY_RETIRED_KEY_KEEP_MS = 14 * 24 * 60 * 60 * 1000;
+
   /** An erasure or export request is re-published to the services that have not answered after this long. */
   @Transform(toInt)
   @IsInt()
@@ -38,6 +48,17 @@ export class PrivacyServiceEnv extends BaseEnv {
   @IsInt()
   @Min(1000)
   PRIVACY_ERASURE_TIMEOUT_MS = 15 * 60_000;
+
+  /**
+   * After an erasure completes (and, in each service, after its own erasure), wait this long, then erase the
+   * store once more: removes documents written by handlers still busy with the store's earlier events. The
+   * participants read the same variable; 0 turns both passes off.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  PRIVACY_LATE_WRITE_SWEEP_MS = 10_000;
 
   /** How often open requests are checked for retry and timeout. */
   @Transform(toInt)

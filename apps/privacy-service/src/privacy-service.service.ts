@@ -9,6 +9,13 @@ export const PrivacyServiceService: ServiceDefinition<PrivacyServiceEnv> = {
   name: 'privacy-service',
   defaultDbName: 'privacy',
   envSchema: PrivacyServiceEnv,
-  topics: [...PRIVACY_PARTICIPANT_TOPICS, Topic.StoreUninstalled],
+  topics: [
+    ...PRIVACY_PARTICIPANT_TOPICS,
+    Topic.StoreUninstalled,
+    Topic.OpsStoreKeyRotationRequested,
+    Topic.OpsStoreKeyRotated,
+    Topic.OpsStoreKeyReencrypted,
+    Topic.OpsSyncResult,
+  ],
   features: () => [PrivacyParticipantModule.forService('privacy-service'), PrivacyModule],
 };

@@ -18,6 +18,7 @@ import { ExportAssembler } from './exports/export-assembler';
 import { ExportPartsHandler } from './exports/export-parts.handler';
 import { ExportsController } from './exports/exports.controller';
 import { ExportsRepository } from './exports/exports.repository';
+import { KeyRotationModule } from './key-rotation/key-rotation.module';
 import { LEGAL_HOLD_COLLECTION, LEGAL_HOLD_MODEL, legalHoldSchema } from './legal-holds/legal-hold.schema';
 import { LegalHoldsController } from './legal-holds/legal-holds.controller';
 import { LegalHoldsRepository } from './legal-holds/legal-holds.repository';
@@ -43,6 +44,7 @@ import { RetentionController } from './retention/retention.controller';
       { name: EXPORT_MODEL, schema: exportSchema, collection: EXPORT_COLLECTION },
       { name: RETENTION_RUN_MODEL, schema: retentionRunSchema, collection: RETENTION_RUN_COLLECTION },
     ]),
+    KeyRotationModule,
   ],
   controllers: [
     ErasuresController,

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomInt, randomUUID } from 'node:crypto';
 
 import { Kafka, logLevel } from 'kafkajs';
 import mongoose from 'mongoose';
@@ -8,8 +8,8 @@ import { runService } from '@app/bootstrap';
 import { Topic } from '@app/contracts';
 import { CryptoService, StoreKeyShreddedError } from '@app/crypto';
 import { EventPublisher, newEnvelope } from '@app/messaging';
-import { PrivacyCollectionRegistry } from '@app/privacy-participant';
-import { integrationEnv, uniqueName, waitFor } from '@app/testing';
+import { PrivacyCollectionRegistry, StoreErasureGuard } from '@app/privacy-participant';
+import { integrationEnv, startGroupsAtTopicEnds, uniqueName, waitFor } from '@app/testing';
 
 import { GatewayService } from '../../gateway/src/gateway.service';
 import { OdooConnectorService } from '../../odoo-connector/src/odoo-connector.service';
@@ -83,6 +83,11 @@ describe('privacy service with all four services on real Kafka and Mongo', () =>
   }
 
   beforeAll(async () => {
+    kafka = new Kafka({ clientId: run, brokers: kafkaBrokers, logLevel: logLevel.NOTHING });
+    await startGroupsAtTopicEnds(
+      kafkaBrokers,
+      SERVICES.map((def) => `${run}-${def.name}`),
+    );
     for (const def of SERVICES) {
       const env = {
         NODE_ENV: 'test',
@@ -103,6 +108,11 @@ describe('privacy service with all four services on real Kafka and Mongo', () =>
         PRIVACY_API_TOKENS: `other-token,${TOKEN}`,
         PRIVACY_WATCHDOG_INTERVAL_MS: '500',
         PRIVACY_RETRY_AFTER_MS: '10000',
+        // Short, so the late-write passes (in each service and the privacy service's re-request) run in the
+        // test; long enough that a reinstall right after an erasure comes before them.
+        PRIVACY_LATE_WRITE_SWEEP_MS: '4000',
+        // Nothing here may reach the real Salla: a closed local port fails the profile reads at once.
+        SALLA_API_URL: 'http://127.0.0.1:9/admin/v2',
       };
       running.set(def.name, await runService(def, { env }));
     }
@@ -113,7 +123,6 @@ describe('privacy service with all four services on real Kafka and Mongo', () =>
       .app.get(PrivacyCollectionRegistry)
       .register({ collection: 'test_activity', dataClass: 'activity_logs', timestampField: 'createdAt' });
     conn = await mongoose.createConnection(mongoUri).asPromise();
-    kafka = new Kafka({ clientId: run, brokers: kafkaBrokers, logLevel: logLevel.NOTHING });
     publisher = new EventPublisher(kafka);
     for (const [name, svc] of running) {
       // Upper bound: on a fresh CI broker the first start creates every topic and its dead-letter topic.
@@ -220,6 +229,243 @@ describe('privacy service with all four services on real Kafka and Mongo', () =>
       expect(await db(def.name).collection('test_store_settings').countDocuments({ storeId: storeB })).toBe(
         1,
       );
+  });
+
+  /** Every document of `storeId` left in any collection of any service's database. */
+  async function leftovers(storeId: string): Promise<string[]> {
+    const left: string[] = [];
+    for (const def of SERVICES) {
+      for (const { name } of await db(def.name).listCollections().toArray()) {
+        const n = await db(def.name).collection(name).countDocuments({ storeId });
+        if (n > 0) left.push(`${def.name}/${name}:${n}`);
+      }
+    }
+    return left.sort();
+  }
+
+  /** Salla store ids are numbers: the gateway refuses any other `merchant`. */
+  const sallaStoreId = (): string => String(randomInt(1_000_000_000, 2_000_000_000));
+
+  /** POSTs a webhook to the gateway signed like Salla's `Signature` strategy. */
+  async function postWebhook(
+    storeId: string,
+    event: string,
+    data: Record<string, unknown>,
+  ): Promise<{ status: number; json: any }> {
+    const body = JSON.stringify({
+      event,
+      merchant: Number(storeId),
+      created_at: '2026-11-29 10:00:00',
+      data,
+    });
+    const res = await fetch(`${running.get('gateway')!.url}/webhooks/salla`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-salla-security-strategy': 'Signature',
+        'x-salla-signature': createHmac('sha256', 'privacy-test-webhook-secret').update(body).digest('hex'),
+      },
+      body,
+    });
+    return { status: res.status, json: await res.json() };
+  }
+
+  /** The keyring entry (no key material is read by the assertions, only state and key ids). */
+  const keyringEntry = (storeId: string): Promise<any> =>
+    db('keyring').collection('crypto_keyring').findOne({ storeId });
+
+  /**
+   * Waits until `service` has consumed (committed) everything published to `topics` so far: then whatever it
+   * did with a message published before this call is visible.
+   */
+  async function consumed(service: string, topics: string[]): Promise<void> {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const ends = new Map<string, number>();
+      for (const topic of topics)
+        for (const p of await admin.fetchTopicOffsets(topic))
+          ends.set(`${topic}/${p.partition}`, Number(p.high));
+      await waitFor(
+        async () => {
+          for (const { topic, partitions } of await admin.fetchOffsets({
+            groupId: `${run}-${service}`,
+            topics,
+          }))
+            for (const p of partitions)
+              if (Number(p.offset) < (ends.get(`${topic}/${p.partition}`) ?? 0)) return false;
+          return true;
+        },
+        { timeoutMs: 120_000, intervalMs: 250, description: `${service} consumed ${topics.join(', ')}` },
+      );
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /** Uninstalls the store and waits for its erasure and for the late-write sweep that follows it. */
+  async function uninstallAndSweep(storeId: string): Promise<string> {
+    const uninstall = newEnvelope(Topic.StoreUninstalled, storeId, {
+      uninstalledAt: new Date().toISOString(),
+    });
+    await publisher.publish(Topic.StoreUninstalled, uninstall, { key: storeId });
+    const requestId = uninstallRequestId(uninstall.id);
+    expect((await waitForErasure(requestId)).status).toBe('completed');
+    await waitForLateSweep(requestId);
+    return requestId;
+  }
+
+  /** Waits until the privacy service's late-write sweep of the request was answered by every service. */
+  async function waitForLateSweep(requestId: string): Promise<void> {
+    const swept = await waitFor(
+      async () => {
+        const { json } = await call('GET', `/privacy/v1/erasures/${requestId}`);
+        const lw = json.receipt?.lateWrites;
+        return lw?.sweptAt && Object.keys(lw.removed).length === SERVICES.length ? json : null;
+      },
+      { timeoutMs: 60_000, intervalMs: 200, description: 'late-write sweep answered by every service' },
+    );
+    expect(swept.receipt.lateWrites.skipped).toBeNull();
+  }
+
+  const syncLine = (storeId: string, i: number) =>
+    newEnvelope(Topic.OpsSyncResult, storeId, {
+      service: 'odoo-connector',
+      direction: 'salla_to_odoo' as const,
+      entityType: 'product' as const,
+      entityId: `p-${i}`,
+      outcome: 'ok' as const,
+      eventId: randomUUID(),
+      durationMs: 5,
+    });
+
+  it('events of a store still in flight when it is uninstalled leave nothing behind once the late sweep ran', async () => {
+    const storeId = uniqueName('store-race');
+    await install(storeId);
+    const before = Array.from({ length: 25 }, (_, i) => syncLine(storeId, i));
+    const after = Array.from({ length: 25 }, (_, i) => syncLine(storeId, 25 + i));
+    const uninstall = newEnvelope(Topic.StoreUninstalled, storeId, {
+      uninstalledAt: new Date().toISOString(),
+    });
+    // The burst straddles the uninstall: the gateway projects these while (and after) the erasure runs.
+    await Promise.all(before.map((e) => publisher.publish(Topic.OpsSyncResult, e, { key: storeId })));
+    await publisher.publish(Topic.StoreUninstalled, uninstall, { key: storeId });
+    await Promise.all(after.map((e) => publisher.publish(Topic.OpsSyncResult, e, { key: storeId })));
+    const requestId = uninstallRequestId(uninstall.id);
+    expect((await waitForErasure(requestId)).status).toBe('completed');
+    await consumed('gateway', [Topic.OpsSyncResult]);
+    await waitForLateSweep(requestId);
+
+    expect(await leftovers(storeId)).toEqual(['privacy-service/privacy_erasure_requests:1']);
+    for (const def of SERVICES)
+      expect(await running.get(def.name)!.app.get(StoreErasureGuard).isErased(storeId)).toBe(true);
+  });
+
+  it('late messages of an erased store (webhook, backfill request, settings, stock, activity) store nothing anywhere and mint no key', async () => {
+    const storeId = sallaStoreId();
+    await install(storeId);
+    await uninstallAndSweep(storeId);
+    const tombstone = await keyringEntry(storeId);
+    expect(tombstone.state).toBe('shredded');
+
+    // Salla keeps sending a webhook after the uninstall: answered 200 (no retry), nothing sealed or stored.
+    const late = await postWebhook(storeId, 'app.settings.updated', {
+      settings: { odoo_url: 'https://10.0.0.1' },
+    });
+    expect(late).toEqual({ status: 200, json: { ignored: 'store uninstalled' } });
+    // Messages produced before the erasure and delivered after it.
+    const backfill = newEnvelope(Topic.BackfillRequested, storeId, { runId: `late-${randomUUID()}` });
+    const settings = newEnvelope(Topic.StoreSettingsUpdated, storeId, { syncEnabled: true });
+    const stock = newEnvelope(Topic.InventoryLevelSet, storeId, {
+      identifierType: 'sku' as const,
+      identifier: 'SKU-1',
+      quantity: 3,
+      mode: 'overwrite' as const,
+    });
+    await publisher.publish(Topic.BackfillRequested, backfill, { key: storeId });
+    await publisher.publish(Topic.StoreSettingsUpdated, settings, { key: storeId });
+    await publisher.publish(Topic.InventoryLevelSet, stock, { key: storeId });
+    await publisher.publish(Topic.OpsSyncResult, syncLine(storeId, 1), { key: storeId });
+    await consumed('salla-connector', [Topic.BackfillRequested, Topic.InventoryLevelSet]);
+    await consumed('odoo-connector', [Topic.StoreSettingsUpdated]);
+    await consumed('gateway', [Topic.OpsSyncResult]);
+
+    expect(await leftovers(storeId)).toEqual(['privacy-service/privacy_erasure_requests:1']);
+    const after = await keyringEntry(storeId);
+    expect(after.state).toBe('shredded');
+    expect(after.keyId).toBeUndefined();
+    expect(after.shreddedKeyIds).toEqual(tombstone.shreddedKeyIds);
+  });
+
+  it('a store reinstalled after its erasure is accepted again by every service: new key, projection, tokens and settings', async () => {
+    const storeId = sallaStoreId();
+    const { sealed } = await install(storeId);
+    const uninstall = newEnvelope(Topic.StoreUninstalled, storeId, {
+      uninstalledAt: new Date().toISOString(),
+    });
+    await publisher.publish(Topic.StoreUninstalled, uninstall, { key: storeId });
+    const requestId = uninstallRequestId(uninstall.id);
+    expect((await waitForErasure(requestId)).status).toBe('completed');
+    const shreddedKeyIds: string[] = (await keyringEntry(storeId)).shreddedKeyIds;
+
+    // The merchant installs the app again (before the late-write sweeps are due: they must spare it).
+    const installed = await postWebhook(storeId, 'app.installed', {
+      id: 1,
+      app_name: 'Odoo sync',
+      app_scopes: ['products.read', 'offline_access'],
+      installation_date: '2026-11-29 10:00:00',
+      store_type: 'development',
+    });
+    expect(installed).toEqual({ status: 200, json: { accepted: true } });
+    const authorized = await postWebhook(storeId, 'app.store.authorize', {
+      access_token: `access-${randomUUID()}`,
+      refresh_token: `refresh-${randomUUID()}`,
+      expires: Math.floor(Date.now() / 1000) + 14 * 24 * 3600,
+      scope: 'products.read offline_access',
+      token_type: 'bearer',
+    });
+    expect(authorized.status).toBe(200);
+    const configured = await postWebhook(storeId, 'app.settings.updated', {
+      settings: {
+        odoo_url: 'https://10.0.0.1',
+        odoo_database: 'shop',
+        odoo_login: 'admin',
+        odoo_api_key: `odoo-key-${randomUUID()}`,
+      },
+    });
+    expect(configured.status).toBe(200);
+
+    const key = await keyringEntry(storeId);
+    expect(key.state).toBe('active');
+    expect(shreddedKeyIds).not.toContain(key.keyId);
+    const written = [
+      'gateway/admin_store_views:1',
+      'odoo-connector/odoo_connections:1',
+      'salla-connector/salla_tokens:1',
+    ];
+    await waitFor(async () => ((left) => written.every((w) => left.includes(w)))(await leftovers(storeId)), {
+      timeoutMs: 60_000,
+      intervalMs: 250,
+      description: 'store view, tokens and Odoo settings written again',
+    });
+    // The late-write sweeps come after the reinstall and leave the new installation alone.
+    const skipped = await waitFor(
+      async () => {
+        const { json } = await call('GET', `/privacy/v1/erasures/${requestId}`);
+        return json.receipt?.lateWrites?.skipped ? json.receipt.lateWrites : null;
+      },
+      { timeoutMs: 60_000, intervalMs: 200, description: 'late-write sweep skipped' },
+    );
+    expect(skipped).toMatchObject({ skipped: 'store reinstalled', sweptAt: null });
+    const left = await leftovers(storeId);
+    for (const w of written) expect(left).toContain(w);
+    expect((await keyringEntry(storeId)).keyId).toBe(key.keyId);
+    for (const def of SERVICES)
+      expect(await running.get(def.name)!.app.get(StoreErasureGuard).isErased(storeId)).toBe(false);
+    // What was sealed before the erasure (every Kafka copy of it) stays unreadable after the reinstall.
+    await expect(
+      running.get('privacy-service')!.app.get(CryptoService).decryptString(storeId, sealed),
+    ).rejects.toBeInstanceOf(StoreKeyShreddedError);
   });
 
   it('a legal hold keeps exactly the held class through an erasure, and the receipt says what and why', async () => {

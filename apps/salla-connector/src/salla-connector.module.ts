@@ -19,6 +19,7 @@ import { StoreLifecycle } from './stores/store-lifecycle';
 import { StoreProfileReader } from './stores/store-profile.reader';
 import { StoresRepository } from './stores/stores.repository';
 import { TokenRefreshScheduler } from './token-refresh.scheduler';
+import { TokenKeyRotationHandler } from './tokens/token-key-rotation.handler';
 import { TokenCustodyProviders } from './tokens.providers';
 import { SallaWebhookHandler } from './webhooks/salla-webhook.handler';
 
@@ -31,7 +32,13 @@ import { SallaWebhookHandler } from './webhooks/salla-webhook.handler';
       { name: BACKFILL_RUN_MODEL, schema: backfillRunSchema },
     ]),
   ],
-  controllers: [SallaWebhookHandler, StockCommandsHandler, OrderStatusHandler, BackfillTriggersHandler],
+  controllers: [
+    SallaWebhookHandler,
+    StockCommandsHandler,
+    OrderStatusHandler,
+    BackfillTriggersHandler,
+    TokenKeyRotationHandler,
+  ],
   providers: [
     ActivityLog,
     CanonicalPublisher,

@@ -18,6 +18,7 @@ export const SallaConnectorService: ServiceDefinition<SallaConnectorEnv> = {
     Topic.BackfillRequested,
     Topic.InventoryLevelSet,
     Topic.SalesOrderStatusSet,
+    Topic.OpsStoreKeyRotated,
     // published
     Topic.StoreInstalled,
     Topic.StoreSettingsUpdated,
@@ -41,6 +42,7 @@ export const SallaConnectorService: ServiceDefinition<SallaConnectorEnv> = {
     Topic.BackfillOrderUpserted,
     Topic.OpsSyncResult,
     Topic.OpsBackfillProgress,
+    Topic.OpsStoreKeyReencrypted,
   ],
   features: () => [PrivacyParticipantModule.forService('salla-connector'), SallaConnectorModule],
 };

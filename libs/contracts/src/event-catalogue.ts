@@ -26,6 +26,8 @@ import {
   ShippingMethodUpserted,
   StoreAuthorized,
   StoreInstalled,
+  StoreKeyReencrypted,
+  StoreKeyRotated,
   StoreKeyRotationRequested,
   StoreProfileUpdated,
   StoreSettingsUpdated,
@@ -195,6 +197,14 @@ export const EVENT_CATALOGUE = {
   [Topic.OpsStoreKeyRotationRequested]: storeKeyed(
     StoreKeyRotationRequested,
     "Command: rotate the store's data key and re-encrypt what the old key sealed (sent by the admin API).",
+  ),
+  [Topic.OpsStoreKeyRotated]: storeKeyed(
+    StoreKeyRotated,
+    "The store's data key has a new active version: every service re-encrypts its sealed values (privacy service).",
+  ),
+  [Topic.OpsStoreKeyReencrypted]: storeKeyed(
+    StoreKeyReencrypted,
+    "One service's report that it re-encrypted its sealed values of the store under the new key version.",
   ),
 
   [Topic.PrivacyErasureRequested]: storeKeyed(

@@ -69,6 +69,8 @@ const EVENT_TOPICS: Record<Topic, { numPartitions: number; retentionMs: number }
   [Topic.OpsBackfillProgress]: { numPartitions: 3, retentionMs: 3 * DAY },
   [Topic.OpsOdooConnectionCheckRequested]: LOW_VOLUME,
   [Topic.OpsStoreKeyRotationRequested]: LOW_VOLUME,
+  [Topic.OpsStoreKeyRotated]: LOW_VOLUME,
+  [Topic.OpsStoreKeyReencrypted]: LOW_VOLUME,
 
   [Topic.PrivacyErasureRequested]: LOW_VOLUME,
   [Topic.PrivacyErasureCompleted]: LOW_VOLUME,

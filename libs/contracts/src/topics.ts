@@ -44,6 +44,9 @@ export enum Topic {
   // Admin commands (issue 7): sent by the gateway's admin API.
   OpsOdooConnectionCheckRequested = 'ops.odoo-connection.check-requested.v1',
   OpsStoreKeyRotationRequested = 'ops.store-key.rotation-requested.v1',
+  // Key rotation (issue 7): the privacy service announces the new key version, each service re-encrypts.
+  OpsStoreKeyRotated = 'ops.store-key.rotated.v1',
+  OpsStoreKeyReencrypted = 'ops.store-key.reencrypted.v1',
 
   PrivacyErasureRequested = 'privacy.erasure.requested.v1',
   PrivacyErasureCompleted = 'privacy.erasure.completed.v1',

@@ -78,6 +78,22 @@ export const VALID_EXAMPLES: { [T in Topic]: PayloadOf<T> } = {
     reason: 'routine rotation',
     requestedAt: AT,
   },
+  [Topic.OpsStoreKeyRotated]: {
+    requestId: randomUUID(),
+    requestedBy: 'admin:bob',
+    activeKeyId: 'k2QpZ3x-abc_12',
+    retiredKeyIds: ['k-2026-01'],
+    rotatedAt: AT,
+  },
+  [Topic.OpsStoreKeyReencrypted]: {
+    requestId: randomUUID(),
+    service: 'odoo-connector',
+    outcome: 'reencrypted',
+    reencryptedCount: 1,
+    activeKeyId: 'k2QpZ3x-abc_12',
+    details: 'odoo connection API key',
+    completedAt: AT,
+  },
   [Topic.OpsBackfillProgress]: {
     runId: 'run-1',
     resource: 'products',

@@ -11,10 +11,18 @@ import {
   InvalidEncryptedValueError,
   KeyUnwrapError,
   StoreKeyNotFoundError,
+  StoreKeyRetiredError,
   StoreKeyShreddedError,
 } from './errors';
 import { CachedKey, KeyCache } from './key-cache';
-import { KeyringEntry, KeyringRepository } from './keyring';
+import {
+  KeyringEntry,
+  KeyringRepository,
+  keyRotationClaimModelFor,
+  KeyRotationClaim,
+  KeyRotationClaimRepository,
+  RetiredKey,
+} from './keyring';
 import type { MasterKey } from './master-key';
 
 export interface CryptoOptions {
@@ -26,7 +34,36 @@ export interface CryptoOptions {
   logger?: { log(message: string): void; warn(message: string): void };
 }
 
+/**
+ * How long an instance keeps using a store's active key without looking at the keyring again (the default
+ * of `cacheTtlMs`). After a rotation, other instances may seal with the previous version for up to this
+ * long; whoever re-encrypts after a rotation must wait this out first (see `rotate`).
+ */
+export const DEFAULT_KEY_CACHE_TTL_MS = 60_000;
+
+/** What `rotate` did. */
+export interface KeyRotationResult {
+  /** True for the call that created the new version; false when there was no active key, or another won. */
+  rotated: boolean;
+  /** The store's active key id afterwards (absent when the store has no active key). */
+  activeKeyId?: string;
+  /** Every retired (decrypt-only) version afterwards, oldest first. */
+  retiredKeyIds: string[];
+}
+
+/** The store's key versions, for operators and tests (ids only, never material). */
+export interface KeyVersions {
+  state: 'none' | 'active' | 'shredded';
+  version: number;
+  activeKeyId?: string;
+  retiredKeyIds: string[];
+  removedKeyIds: string[];
+  shreddedKeyIds: string[];
+}
+
 const GCM = 'aes-256-gcm';
+/** A rotation claim whose new version never showed up after this long belongs to a dead instance. */
+const STALE_CLAIM_MS = 10_000;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
@@ -48,6 +85,9 @@ function wrapAad(storeId: string, keyId: string): Buffer {
  */
 export class CryptoService {
   readonly #keyring: KeyringRepository;
+  readonly #claims: KeyRotationClaimRepository;
+  readonly #claimModel: Model<KeyRotationClaim>;
+  #claimIndexes: Promise<unknown> | undefined;
   readonly #master: MasterKey;
   readonly #cache: KeyCache;
   readonly #logger: NonNullable<CryptoOptions['logger']>;
@@ -56,8 +96,13 @@ export class CryptoService {
 
   constructor(keyringModel: Model<KeyringEntry>, masterKey: MasterKey, options: CryptoOptions = {}) {
     this.#keyring = new KeyringRepository(keyringModel);
+    this.#claimModel = keyRotationClaimModelFor(keyringModel);
+    this.#claims = new KeyRotationClaimRepository(this.#claimModel);
     this.#master = masterKey;
-    this.#cache = new KeyCache(options.cacheMaxEntries ?? 1_000, options.cacheTtlMs ?? 60_000);
+    this.#cache = new KeyCache(
+      options.cacheMaxEntries ?? 1_000,
+      options.cacheTtlMs ?? DEFAULT_KEY_CACHE_TTL_MS,
+    );
     this.#logger = options.logger ?? new Logger('CryptoService');
   }
 
@@ -132,9 +177,10 @@ export class CryptoService {
   }
 
   /**
-   * Destroys the store's data key: the keyring entry becomes a tombstone without key material, and this
-   * instance's cache forgets the key at once (other instances within the cache TTL). Idempotent; returns
-   * `{ shredded: false }` when there was no active key. Encrypting for the store afterwards creates a new key.
+   * Destroys the store's data key, every version of it (active and retired): the keyring entry becomes a
+   * tombstone without key material, and this instance's cache forgets the key at once (other instances
+   * within the cache TTL). Idempotent; returns `{ shredded: false }` when there was no active key. Encrypting
+   * for the store afterwards creates a new key.
    */
   async shred(storeId: string): Promise<{ shredded: boolean }> {
     assertStoreId(storeId, 'crypto.shred');
@@ -144,17 +190,41 @@ export class CryptoService {
       for (let attempt = 0; attempt < 5; attempt += 1) {
         const entry = await this.#keyring.findOne(storeId);
         if (!entry || entry.state !== 'active' || !entry.keyId) return { shredded: false };
+        // Versions removed after a rotation count as shredded too: erasure answers "shredded" for every copy.
+        const destroyed = [
+          entry.keyId,
+          ...(entry.retiredKeys ?? []).map((k) => k.keyId),
+          ...(entry.removedKeyIds ?? []),
+        ];
         const res = await this.#keyring.updateOne(
           storeId,
           { state: 'active', keyId: entry.keyId },
           {
-            $set: { state: 'shredded', shreddedAt: new Date() },
-            $unset: { keyId: 1, wrappedKey: 1, iv: 1, tag: 1, masterKeyId: 1, keyCreatedAt: 1 },
-            $push: { shreddedKeyIds: entry.keyId },
+            $set: {
+              state: 'shredded',
+              shreddedAt: new Date(),
+              shreddedKeyIds: [...new Set([...(entry.shreddedKeyIds ?? []), ...destroyed])],
+            },
+            $unset: {
+              keyId: 1,
+              wrappedKey: 1,
+              iv: 1,
+              tag: 1,
+              masterKeyId: 1,
+              keyCreatedAt: 1,
+              retiredKeys: 1,
+            },
           },
         );
-        if (res.modified === 1) {
-          this.#logger.log(`shredded data key ${entry.keyId} of store ${storeId}`);
+        // Verified by reading back: a concurrent writer (a rotation) must not have put key material back.
+        const after = await this.#keyring.findOne(storeId);
+        if (
+          res.modified === 1 &&
+          after?.state === 'shredded' &&
+          !after.wrappedKey &&
+          !after.retiredKeys?.length
+        ) {
+          this.#logger.log(`shredded data key ${destroyed.join(', ')} of store ${storeId}`);
           return { shredded: true };
         }
       }
@@ -162,6 +232,141 @@ export class CryptoService {
     } finally {
       this.#cache.delete(storeId);
     }
+  }
+
+  /**
+   * Makes a new data key version the store's active one; the previous versions stay, retired: they no longer
+   * seal, they still open what they sealed (Kafka messages, documents not re-encrypted yet). Safe with any
+   * number of instances rotating at once: a unique claim on "rotating away from key X" lets exactly one of
+   * them write the new version, the others return `rotated: false` with the winner's key.
+   *
+   * This instance seals under the new key at once; every other instance keeps sealing with the previous
+   * version until its cache entry expires (`cacheTtlMs`, default 60 s). Re-encrypt only after that window
+   * (and keep the retired version until then), or a value sealed meanwhile would stay on the old key.
+   */
+  async rotate(storeId: string): Promise<KeyRotationResult> {
+    assertStoreId(storeId, 'crypto.rotate');
+    await this.#ensureClaimIndexes();
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const entry = await this.#keyring.findOne(storeId);
+      if (!entry || entry.state !== 'active' || !entry.keyId) return { rotated: false, retiredKeyIds: [] };
+      const fromKeyId = entry.keyId;
+      const keyId = randomBytes(12).toString('base64url');
+      try {
+        await this.#claims.insert(storeId, { fromKeyId, toKeyId: keyId, claimedAt: new Date() });
+      } catch (err) {
+        if (!isDuplicateKeyError(err)) throw err;
+        // Another instance is rotating away from the same key: wait for its version, or clear a dead claim.
+        if (await this.#awaitOtherRotation(storeId, fromKeyId)) return this.#rotationOutcome(storeId, false);
+        continue;
+      }
+      const raw = randomBytes(32);
+      try {
+        const retired: RetiredKey = {
+          keyId: fromKeyId,
+          wrappedKey: entry.wrappedKey!,
+          iv: entry.iv!,
+          tag: entry.tag!,
+          ...(entry.masterKeyId ? { masterKeyId: entry.masterKeyId } : {}),
+          ...(entry.keyCreatedAt ? { keyCreatedAt: entry.keyCreatedAt } : {}),
+          retiredAt: new Date(),
+        };
+        this.#generation += 1;
+        const res = await this.#keyring.updateOne(
+          storeId,
+          { state: 'active', keyId: fromKeyId },
+          {
+            $set: {
+              keyId,
+              ...this.#wrap(storeId, keyId, raw),
+              keyCreatedAt: new Date(),
+              version: (entry.version ?? 0) + 1,
+              retiredKeys: [...(entry.retiredKeys ?? []), retired],
+            },
+          },
+        );
+        this.#cache.delete(storeId);
+        if (res.modified !== 1) continue; // shredded meanwhile: look again
+        const outcome = await this.#rotationOutcome(storeId, true);
+        if (outcome.activeKeyId !== keyId) return { ...outcome, rotated: false };
+        this.#logger.log(`rotated the data key of store ${storeId}: ${fromKeyId} retired, ${keyId} active`);
+        return outcome;
+      } finally {
+        raw.fill(0);
+      }
+    }
+    throw new CryptoError(`crypto.rotate: the keyring entry of store ${storeId} kept changing; try again`);
+  }
+
+  /**
+   * `value` sealed under the store's CURRENT active key (read from the keyring, not the cache): the same object
+   * when it already is, otherwise opened with its own (retired) version and sealed again with the same `aad`.
+   */
+  async reencrypt(storeId: string, value: EncryptedValue, aad?: string): Promise<EncryptedValue> {
+    assertStoreId(storeId, 'crypto.reencrypt');
+    const active = await this.#activeKey(storeId, { fresh: true });
+    if (isEncryptedValue(value) && value.keyId === active.keyId) return value;
+    const plaintext = await this.decrypt(storeId, value, aad);
+    try {
+      return await this.encrypt(storeId, plaintext, aad);
+    } finally {
+      plaintext.fill(0);
+    }
+  }
+
+  /**
+   * Removes retired versions (never the active one) once what they sealed was re-encrypted: values still
+   * sealed with them become unreadable (`StoreKeyRetiredError`). This instance forgets them at once, other
+   * instances within the cache TTL. Returns the ids actually removed.
+   */
+  async removeRetiredKeys(storeId: string, keyIds: readonly string[]): Promise<string[]> {
+    assertStoreId(storeId, 'crypto.removeRetiredKeys');
+    this.#generation += 1;
+    this.#cache.delete(storeId);
+    try {
+      for (let attempt = 0; attempt < 5; attempt += 1) {
+        const entry = await this.#keyring.findOne(storeId);
+        const retired = entry?.state === 'active' ? (entry.retiredKeys ?? []) : [];
+        const removed = retired.filter((k) => keyIds.includes(k.keyId)).map((k) => k.keyId);
+        if (!entry || removed.length === 0) return [];
+        const res = await this.#keyring.updateOne(
+          storeId,
+          {
+            state: 'active',
+            keyId: entry.keyId,
+            ...(entry.version !== undefined ? { version: entry.version } : {}),
+          },
+          {
+            $set: {
+              retiredKeys: retired.filter((k) => !removed.includes(k.keyId)),
+              removedKeyIds: [...new Set([...(entry.removedKeyIds ?? []), ...removed])],
+            },
+          },
+        );
+        const after = await this.#keyring.findOne(storeId);
+        const left = (after?.retiredKeys ?? []).filter((k) => removed.includes(k.keyId));
+        if (res.modified === 1 && left.length === 0) {
+          this.#logger.log(`removed retired data key ${removed.join(', ')} of store ${storeId}`);
+          return removed;
+        }
+      }
+      throw new CryptoError(`crypto.removeRetiredKeys: the keyring entry of store ${storeId} kept changing`);
+    } finally {
+      this.#cache.delete(storeId);
+    }
+  }
+
+  /** The store's key versions (ids only). */
+  async keyVersions(storeId: string): Promise<KeyVersions> {
+    const entry = await this.#keyring.findOne(storeId);
+    return {
+      state: entry ? entry.state : 'none',
+      version: entry?.version ?? 0,
+      ...(entry?.state === 'active' && entry.keyId ? { activeKeyId: entry.keyId } : {}),
+      retiredKeyIds: (entry?.retiredKeys ?? []).map((k) => k.keyId),
+      removedKeyIds: entry?.removedKeyIds ?? [],
+      shreddedKeyIds: entry?.shreddedKeyIds ?? [],
+    };
   }
 
   /** 'none' (never had a key), 'active', or 'shredded' (tombstone). */
@@ -176,8 +381,8 @@ export class CryptoService {
     else this.#cache.delete(storeId);
   }
 
-  async #activeKey(storeId: string): Promise<CachedKey> {
-    const cached = this.#cache.get(storeId);
+  async #activeKey(storeId: string, options: { fresh?: boolean } = {}): Promise<CachedKey> {
+    const cached = options.fresh ? undefined : this.#cache.get(storeId);
     if (cached) return cached;
     const generation = this.#generation;
     for (let attempt = 0; attempt < 5; attempt += 1) {
@@ -224,13 +429,51 @@ export class CryptoService {
   async #keyFor(storeId: string, keyId: string): Promise<KeyObject> {
     const cached = this.#cache.get(storeId);
     if (cached?.keyId === keyId) return cached.key;
+    const cachedRetired = cached?.retired?.get(keyId);
+    if (cachedRetired) return cachedRetired;
     const generation = this.#generation;
     const entry = await this.#keyring.findOne(storeId);
     if (!entry) throw new StoreKeyNotFoundError(storeId, keyId, false);
     if (entry.shreddedKeyIds?.includes(keyId)) throw new StoreKeyShreddedError(storeId, entry.shreddedAt);
-    if (entry.state !== 'active' || entry.keyId !== keyId)
-      throw new StoreKeyNotFoundError(storeId, keyId, true);
-    return this.#remember(storeId, this.#unwrap(entry), generation).key;
+    if (entry.removedKeyIds?.includes(keyId)) throw new StoreKeyRetiredError(storeId, keyId);
+    const known = entry.keyId === keyId || entry.retiredKeys?.some((k) => k.keyId === keyId);
+    if (entry.state !== 'active' || !known) throw new StoreKeyNotFoundError(storeId, keyId, true);
+    const loaded = this.#remember(storeId, this.#unwrap(entry), generation);
+    return loaded.keyId === keyId ? loaded.key : loaded.retired!.get(keyId)!;
+  }
+
+  /** After losing a rotation claim: true once the key moved on; false when the claim was dead and removed. */
+  async #awaitOtherRotation(storeId: string, fromKeyId: string): Promise<boolean> {
+    for (let waited = 0; waited < STALE_CLAIM_MS; waited += 100) {
+      const entry = await this.#keyring.findOne(storeId);
+      if (entry?.keyId !== fromKeyId) return true;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    // The winner died between its claim and its write: free the claim, the next attempt claims again.
+    await this.#claims.deleteMany(storeId, {
+      fromKeyId,
+      claimedAt: { $lte: new Date(Date.now() - STALE_CLAIM_MS) },
+    });
+    return false;
+  }
+
+  async #rotationOutcome(storeId: string, rotated: boolean): Promise<KeyRotationResult> {
+    const v = await this.keyVersions(storeId);
+    return {
+      rotated,
+      ...(v.activeKeyId ? { activeKeyId: v.activeKeyId } : {}),
+      retiredKeyIds: v.retiredKeyIds,
+    };
+  }
+
+  #ensureClaimIndexes(): Promise<unknown> {
+    // Normally built by MongoConnection at start (registerKeyringModel); this covers a keyring model
+    // registered some other way. Idempotent.
+    this.#claimIndexes ??= this.#claimModel.createIndexes().catch((err: unknown) => {
+      this.#claimIndexes = undefined;
+      throw err;
+    });
+    return this.#claimIndexes;
   }
 
   #remember(storeId: string, key: CachedKey, generation: number): CachedKey {
@@ -255,8 +498,21 @@ export class CryptoService {
     };
   }
 
+  /** The active key and every retired version of the entry, unwrapped. */
   #unwrap(entry: Stored<KeyringEntry>): CachedKey {
-    const { storeId, keyId, wrappedKey, iv, tag, masterKeyId } = entry;
+    const active = this.#unwrapOne(entry.storeId, entry);
+    const retired = new Map<string, KeyObject>();
+    for (const version of entry.retiredKeys ?? []) {
+      retired.set(version.keyId, this.#unwrapOne(entry.storeId, version).key);
+    }
+    return { keyId: active.keyId, key: active.key, ...(retired.size > 0 ? { retired } : {}) };
+  }
+
+  #unwrapOne(
+    storeId: string,
+    version: Pick<KeyringEntry, 'keyId' | 'wrappedKey' | 'iv' | 'tag' | 'masterKeyId'>,
+  ): CachedKey {
+    const { keyId, wrappedKey, iv, tag, masterKeyId } = version;
     if (!keyId || !wrappedKey || !iv || !tag) {
       throw new KeyUnwrapError(`keyring entry of store ${storeId} is incomplete; it cannot be unwrapped`);
     }

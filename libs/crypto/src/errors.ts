@@ -37,6 +37,22 @@ export class StoreKeyNotFoundError extends CryptoError {
   }
 }
 
+/**
+ * The key version was retired by a rotation and then removed, once every service had re-encrypted what it
+ * sealed: a copy sealed with it that was not re-encrypted (an old Kafka message) is unreadable for good.
+ */
+export class StoreKeyRetiredError extends CryptoError {
+  constructor(
+    readonly storeId: string,
+    readonly keyId: string,
+  ) {
+    super(
+      `data key ${keyId} of store ${storeId} was rotated out and removed; values sealed with it were ` +
+        `re-encrypted under the new key or are no longer readable`,
+    );
+  }
+}
+
 /** The store's wrapped data key could not be opened with this process's master key. */
 export class KeyUnwrapError extends CryptoError {}
 

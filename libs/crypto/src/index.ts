@@ -6,3 +6,4 @@ export * from './errors';
 export * from './key-cache';
 export * from './keyring';
 export * from './master-key';
+export * from './key-rotation-report';

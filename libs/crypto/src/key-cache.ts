@@ -3,6 +3,8 @@ import type { KeyObject } from 'node:crypto';
 export interface CachedKey {
   keyId: string;
   key: KeyObject;
+  /** The store's retired key versions (decrypt only), by key id. */
+  retired?: ReadonlyMap<string, KeyObject>;
 }
 
 /**
@@ -31,7 +33,8 @@ export class KeyCache {
     }
     this.#entries.delete(storeId); // re-insert: Map order is the recency order
     this.#entries.set(storeId, entry);
-    return { keyId: entry.keyId, key: entry.key };
+    const { expiresAt: _expiresAt, ...key } = entry;
+    return key;
   }
 
   set(storeId: string, value: CachedKey): void {

@@ -11,8 +11,10 @@ import {
 } from '@app/contracts';
 import { EventPublisher, KafkaEvent, newEnvelope } from '@app/messaging';
 
+import { LateWriteSweeper } from './late-write-sweeper';
 import { PARTICIPANT_SERVICE_NAME } from './participant-service-name';
 import { StoreDataEraser } from './store-data-eraser';
+import { StoreErasureGuard } from './store-erasure-guard';
 
 export { PARTICIPANT_SERVICE_NAME } from './participant-service-name';
 
@@ -20,11 +22,17 @@ export { PARTICIPANT_SERVICE_NAME } from './participant-service-name';
  * Every service answers an erasure request for its own data and reports a receipt; the privacy service
  * gathers the receipts by request id. A failure is retried by the consumer (backoff, then dead letter), so a
  * receipt is only published once the erasure really happened.
+ *
+ * The store is marked erased before anything is deleted (`StoreErasureGuard`: hooked handlers stop writing
+ * for it), and a late-write sweep follows a short while later. A request made before the store was reinstalled
+ * (a retry, the privacy service's late sweep) finds a new installation and leaves it alone.
  */
 @Controller()
 export class ErasureRequestHandler {
   constructor(
     private readonly eraser: StoreDataEraser,
+    private readonly guard: StoreErasureGuard,
+    private readonly sweeper: LateWriteSweeper,
     private readonly publisher: EventPublisher,
     @Inject(PARTICIPANT_SERVICE_NAME) private readonly service: string,
   ) {}
@@ -33,10 +41,17 @@ export class ErasureRequestHandler {
   async onErasureRequested(@Payload() event: EventEnvelope<PrivacyErasureRequested>): Promise<void> {
     const receipt = new ErasureReceipt();
     receipt.service = this.service;
-    if (event.payload.scope === 'store') {
-      const result = await this.eraser.eraseStore(event.storeId, {
-        keepDataClasses: event.payload.keepDataClasses,
-      });
+    const requestedAt = new Date(event.payload.requestedAt);
+    if (event.payload.scope === 'store' && (await this.guard.reinstalledSince(event.storeId, requestedAt))) {
+      receipt.outcome = 'nothing_found';
+      receipt.erasedCount = 0;
+      receipt.keyShredded = false;
+      receipt.details = 'the store was reinstalled after this request: the new installation is kept';
+    } else if (event.payload.scope === 'store') {
+      const options = { keepDataClasses: event.payload.keepDataClasses };
+      await this.guard.markErased(event.storeId, requestedAt);
+      const result = await this.eraser.eraseStore(event.storeId, options);
+      this.sweeper.schedule(event.storeId, options);
       receipt.outcome = result.erasedCount > 0 || result.keyShredded ? 'erased' : 'nothing_found';
       receipt.erasedCount = result.erasedCount;
       receipt.keyShredded = result.keyShredded;

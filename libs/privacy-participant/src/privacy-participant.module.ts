@@ -5,11 +5,14 @@ import { Topic } from '@app/contracts';
 import { type PrivacyCollection, PrivacyCollectionRegistry } from './data-class-registry';
 import { ErasureRequestHandler } from './erasure-request.handler';
 import { ExportRequestHandler } from './export-request.handler';
+import { LateWriteSweeper } from './late-write-sweeper';
 import { PARTICIPANT_SERVICE_NAME } from './participant-service-name';
+import { participantSettingsProvider } from './participant-settings';
 import { RetentionPolicyHandler } from './retention-policy.handler';
 import { RetentionSweeper } from './retention-sweeper';
 import { StoreConfigurationExporter } from './store-configuration-exporter';
 import { StoreDataEraser } from './store-data-eraser';
+import { StoreErasureGuard } from './store-erasure-guard';
 
 /** Topics a participant consumes and publishes; add them to the service's declared topics. */
 export const PRIVACY_PARTICIPANT_TOPICS = [
@@ -29,7 +32,8 @@ export interface PrivacyParticipantOptions {
 /**
  * Makes a service answer the privacy service for the data in its own database: store erasure (honouring
  * legal holds), configuration export, and retention sweeps. Global, so any feature module can inject
- * `PrivacyCollectionRegistry` and register its collections.
+ * `PrivacyCollectionRegistry` and register its collections, and `StoreErasureGuard` to skip writes for an
+ * erased store (and lift it on a reinstall).
  */
 @Module({})
 export class PrivacyParticipantModule {
@@ -48,11 +52,21 @@ export class PrivacyParticipantModule {
           },
         },
         StoreDataEraser,
+        StoreErasureGuard,
+        LateWriteSweeper,
         StoreConfigurationExporter,
         RetentionSweeper,
+        participantSettingsProvider,
         { provide: PARTICIPANT_SERVICE_NAME, useValue: service },
       ],
-      exports: [PrivacyCollectionRegistry, StoreDataEraser, StoreConfigurationExporter, RetentionSweeper],
+      exports: [
+        PrivacyCollectionRegistry,
+        StoreDataEraser,
+        StoreErasureGuard,
+        LateWriteSweeper,
+        StoreConfigurationExporter,
+        RetentionSweeper,
+      ],
     };
   }
 }

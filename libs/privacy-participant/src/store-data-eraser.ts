@@ -46,6 +46,29 @@ export class StoreDataEraser {
     // Shred first: if deleting documents fails half-way, what remains is already unreadable. Under a legal
     // hold the kept data may be sealed with the key, so the key stays until the hold is lifted.
     const keyShredded = held.size === 0 ? (await this.crypto.shred(storeId)).shredded : false;
+    const result = await this.#deleteDocuments(storeId, held, keyShredded);
+    this.logger.log({ msg: 'store data erased', storeId, ...result });
+    return result;
+  }
+
+  /**
+   * The same pass again for a store that is still erased: removes what a handler still busy with an earlier
+   * event wrote after `eraseStore` ran, and shreds a key such a write may have created (unless held). The
+   * caller decides that the store is still erased (`StoreErasureGuard.isErasedNow`).
+   */
+  async removeLateWrites(storeId: string, options: StoreErasureOptions = {}): Promise<StoreErasureResult> {
+    if (typeof storeId !== 'string' || storeId.trim() === '')
+      throw new MissingStoreScopeError('removeLateWrites', storeId);
+    const held = new Set(options.keepDataClasses ?? []);
+    const keyShredded = held.size === 0 ? (await this.crypto.shred(storeId)).shredded : false;
+    return this.#deleteDocuments(storeId, held, keyShredded);
+  }
+
+  async #deleteDocuments(
+    storeId: string,
+    held: ReadonlySet<string>,
+    keyShredded: boolean,
+  ): Promise<StoreErasureResult> {
     const db = this.mongo.connection.db;
     if (!db) throw new Error('database not connected');
     const result: StoreErasureResult = {
@@ -75,7 +98,6 @@ export class StoreDataEraser {
       result.erasedCount += deletedCount;
     }
     result.keptDataClasses = [...keptClasses].sort();
-    this.logger.log({ msg: 'store data erased', storeId, ...result });
     return result;
   }
 }

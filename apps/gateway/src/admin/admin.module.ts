@@ -37,6 +37,7 @@ import { AccessGrantsRepository } from './grants/access-grants.repository';
 import { BusinessDataAccess } from './grants/business-data-access';
 import { GrantsController } from './grants/grants.controller';
 import { HealthOverviewController } from './health/health-overview.controller';
+import { DeadLetterKeyRotationHandler } from './dead-letters/dead-letter-key-rotation.handler';
 import { DocsController } from './openapi/docs.controller';
 import { ACTIVITY_MODEL, activityEntrySchema } from './stores/activity-entry.schema';
 import { ActivityRepository } from './stores/activity.repository';
@@ -51,6 +52,8 @@ export const ADMIN_TOPICS = [
   Topic.BackfillRequested,
   Topic.OpsOdooConnectionCheckRequested,
   Topic.OpsStoreKeyRotationRequested,
+  Topic.OpsStoreKeyRotated,
+  Topic.OpsStoreKeyReencrypted,
 ] as const;
 
 /** The support/ops admin API under /admin/v1 (see README.md in this folder). */
@@ -77,6 +80,7 @@ export const ADMIN_TOPICS = [
     DeadLettersController,
     HealthOverviewController,
     AdminProjectionsHandler,
+    DeadLetterKeyRotationHandler,
   ],
   providers: [
     {

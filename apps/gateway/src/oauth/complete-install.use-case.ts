@@ -10,6 +10,7 @@ import {
 } from '@app/contracts';
 import { CryptoService } from '@app/crypto';
 import { EventPublisher, newEnvelope } from '@app/messaging';
+import { StoreErasureGuard } from '@app/privacy-participant';
 
 import { installPages, type InstallPage } from './install-pages';
 import { oauthInstalls, type InstallOutcome } from './oauth-metrics';
@@ -52,6 +53,7 @@ export class CompleteInstallUseCase {
     private readonly salla: SallaOAuthClient,
     private readonly crypto: CryptoService,
     private readonly publisher: EventPublisher,
+    private readonly erasure: StoreErasureGuard,
   ) {}
 
   async execute(query: CallbackQuery): Promise<InstallPage> {
@@ -99,6 +101,9 @@ export class CompleteInstallUseCase {
     const storeId = merchant.merchantId;
 
     try {
+      // A merchant reinstalling after an erasure: lift it first, or sealing the tokens would meet a store
+      // every service still refuses (and the webhooks that follow would be dropped as an erased store's).
+      await this.erasure.markReinstalled(storeId, new Date());
       await this.publishAuthorized(storeId, tokens, merchant.scopes);
     } catch (err) {
       // The tokens are lost with this request (the code was single-use): the merchant starts again.

@@ -12,6 +12,8 @@ export const IntakeResults = {
   duplicate: (): IntakeResult => ({ status: 200, body: { duplicate: true } }),
   // 200, not 4xx: anything but 200/201 makes Salla retry a delivery we will never want.
   ignored: (): IntakeResult => ({ status: 200, body: { ignored: true } }),
+  // The store was erased (app uninstalled): nothing is stored for it; 200 for the same reason as above.
+  storeUninstalled: (): IntakeResult => ({ status: 200, body: { ignored: 'store uninstalled' } }),
   // One generic answer for every verification failure: which check failed is for our logs, not for a prober.
   invalidSignature: (): IntakeResult => ({ status: 401, body: { error: 'invalid signature' } }),
   invalid: (problem: EnvelopeProblem): IntakeResult => ({

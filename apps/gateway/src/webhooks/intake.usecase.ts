@@ -8,6 +8,7 @@ import { isHandledSallaEvent } from '@app/contracts';
 import type { GatewayEnv } from '../gateway.env';
 
 import { DeliveryClaimsRepository } from './delivery-claims.repository';
+import { ErasedStoreGate } from './erased-store-gate';
 import { type IntakeResult, IntakeResults } from './intake-result';
 import { parseEnvelope, parseEventName, type SallaEnvelope } from './parse-envelope';
 import { WebhookPublisher, WebhookTooLargeError } from './publish-webhook';
@@ -31,7 +32,8 @@ export const CLAIM_TAKEOVER_AFTER_MS = 60_000;
 export const RETRY_AFTER_SECONDS = 60;
 
 /**
- * `POST /webhooks/salla`: verify → parse → handled? → claim (dedupe) → seal + publish (acked) → 200.
+ * `POST /webhooks/salla`: verify → parse → handled? → store not erased? → claim (dedupe) → seal + publish
+ * (acked) → 200.
  *
  * The promise: a delivery answered 200 is in Kafka; a forged one never gets in; a retry never becomes a
  * second message. Failure to reach Kafka (or Mongo) answers 503 with the claim released, so Salla's retry is
@@ -46,6 +48,7 @@ export class WebhookIntakeUseCase {
     @Inject(APP_CONFIG) private readonly config: GatewayEnv,
     private readonly claims: DeliveryClaimsRepository,
     private readonly publisher: WebhookPublisher,
+    private readonly erasedStores: ErasedStoreGate,
   ) {
     this.takeoverAfterMs = Math.max(CLAIM_TAKEOVER_AFTER_MS, 2 * config.KAFKA_PUBLISH_TIMEOUT_MS);
   }
@@ -91,6 +94,16 @@ export class WebhookIntakeUseCase {
     const storeId = envelope.merchant;
     const log = { storeId, event: envelope.event, bodySha256 };
     const receivedAt = new Date();
+
+    try {
+      if (!(await this.erasedStores.admits(storeId, envelope.event, receivedAt))) {
+        webhookMetrics.erasedStore.add(1, { event: envelope.event });
+        this.logger.log({ msg: 'webhook dropped: the store was erased (app uninstalled)', ...log });
+        return ['ignored', IntakeResults.storeUninstalled()];
+      }
+    } catch (err) {
+      return this.unavailable('webhook erasure check failed (database)', log, err);
+    }
 
     let claimedAt: Date;
     try {

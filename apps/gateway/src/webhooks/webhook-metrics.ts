@@ -32,6 +32,11 @@ export const webhookMetrics = {
     'gateway.webhooks.ignored',
     'Verified Salla webhooks for events the integration does not handle',
   ),
+  /** gateway_webhooks_erased_store_total{event}: a late webhook of an erased store; answered 200, not stored. */
+  erasedStore: metrics.counter<{ event: string }>(
+    'gateway.webhooks.erased_store',
+    'Verified Salla webhooks of an erased (uninstalled) store, dropped without storing or sealing',
+  ),
   /** gateway_webhooks_unavailable_total: Kafka or Mongo could not take the delivery; answered 503. */
   unavailable: metrics.counter(
     'gateway.webhooks.unavailable',

@@ -5,6 +5,7 @@ import { PersistenceModule } from '@app/persistence';
 import { DELIVERY_CLAIM_MODEL, deliveryClaimSchema } from './delivery-claim.schema';
 import { DeliveryClaimsRepository } from './delivery-claims.repository';
 import { DeliveryClaimsSweeper } from './delivery-claims.sweeper';
+import { ErasedStoreGate } from './erased-store-gate';
 import { WebhookIntakeUseCase } from './intake.usecase';
 import { WebhookPublisher } from './publish-webhook';
 import { SallaWebhookController } from './salla-webhook.controller';
@@ -13,6 +14,12 @@ import { SallaWebhookController } from './salla-webhook.controller';
 @Module({
   imports: [PersistenceModule.forFeature([{ name: DELIVERY_CLAIM_MODEL, schema: deliveryClaimSchema }])],
   controllers: [SallaWebhookController],
-  providers: [WebhookIntakeUseCase, WebhookPublisher, DeliveryClaimsRepository, DeliveryClaimsSweeper],
+  providers: [
+    WebhookIntakeUseCase,
+    WebhookPublisher,
+    DeliveryClaimsRepository,
+    DeliveryClaimsSweeper,
+    ErasedStoreGate,
+  ],
 })
 export class WebhooksModule {}

@@ -2,13 +2,20 @@ import { Injectable } from '@nestjs/common';
 import type { Model } from 'mongoose';
 
 import { InjectModel, StoreScopedRepository, type Stored } from '@app/persistence';
+import { StoreErasureGuard } from '@app/privacy-participant';
 
 import { ODOO_BINDING_MODEL, type OdooBindingDoc } from './binding-cache.schema';
 
-/** The local binding cache (see OdooBindingDoc). Every write addresses one document by `_id`. */
+/**
+ * The local binding cache (see OdooBindingDoc). Every write addresses one document by `_id`. A sync still in
+ * flight when its store was erased does not re-create the cache entry (`StoreErasureGuard`).
+ */
 @Injectable()
 export class BindingCacheRepository extends StoreScopedRepository<OdooBindingDoc> {
-  constructor(@InjectModel(ODOO_BINDING_MODEL) model: Model<OdooBindingDoc>) {
+  constructor(
+    @InjectModel(ODOO_BINDING_MODEL) model: Model<OdooBindingDoc>,
+    private readonly erasure: StoreErasureGuard,
+  ) {
     super(model);
   }
 
@@ -18,6 +25,7 @@ export class BindingCacheRepository extends StoreScopedRepository<OdooBindingDoc
 
   async remember(storeId: string, doc: Omit<OdooBindingDoc, 'storeId' | 'appliedAt'>): Promise<void> {
     this.scope(storeId, {}, 'remember');
+    if (await this.erasure.isErased(storeId)) return this.erasure.skipped(storeId, 'binding cache');
     await this.model.updateOne({ _id: doc._id }, { $set: { ...doc, storeId } }, { upsert: true }).exec();
   }
 

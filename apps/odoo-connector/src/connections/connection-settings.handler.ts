@@ -10,6 +10,7 @@ import {
   Topic,
 } from '@app/contracts';
 import { EventPublisher, KafkaEvent, newEnvelope } from '@app/messaging';
+import { StoreErasureGuard } from '@app/privacy-participant';
 
 import { ActivityLog } from '../activity/activity-log';
 import { ConnectionChecker } from './connection-checker';
@@ -28,12 +29,16 @@ export class ConnectionSettingsHandler {
     private readonly clients: OdooClients,
     private readonly activity: ActivityLog,
     private readonly publisher: EventPublisher,
+    private readonly erasure: StoreErasureGuard,
   ) {}
 
   @KafkaEvent(Topic.StoreSettingsUpdated, StoreSettingsUpdated)
   async onSettings(@Payload() event: EventEnvelope<StoreSettingsUpdated>): Promise<void> {
     const started = Date.now();
     const { storeId } = event;
+    // Settings of an erased store (sent before it was erased, or after without a reinstall) are not kept.
+    if (await this.erasure.isErased(storeId, event.occurredAt))
+      return this.erasure.skipped(storeId, 'odoo connection settings');
     const settings = event.payload;
     const previous = await this.connections.get(storeId);
     const revision = (previous?.revision ?? 0) + 1;
@@ -89,6 +94,9 @@ export class ConnectionSettingsHandler {
   async onUninstalled(@Payload() event: EventEnvelope<StoreUninstalled>): Promise<void> {
     this.clients.drop(event.storeId);
     await this.connections.remove(event.storeId);
+    // The uninstall usually reaches the eraser first: then there is nothing left to log it for.
+    if (await this.erasure.isErased(event.storeId))
+      return this.erasure.skipped(event.storeId, 'uninstall activity');
     await this.activity.record(event.storeId, {
       entityType: 'store',
       entityId: event.storeId,

@@ -13,6 +13,11 @@ export const erasureOutcomes = metrics.counter<{ outcome: string }>(
   'privacy.erasure.outcomes',
   'Erasure requests closed, by outcome (completed or failed)',
 );
+/** Documents a late-write sweep removed, by service: handlers wrote for a store after its erasure. */
+export const erasureLateWrites = metrics.counter<{ service: string }>(
+  'privacy.erasure.late_writes',
+  'Documents of an erased store found and removed by the late-write sweep, by service',
+);
 export const erasureDuration = metrics.histogram(
   'privacy.erasure.duration',
   'From receiving an erasure request to its completed receipt',

@@ -7,10 +7,17 @@ import { type ErasureReceipt, keyFor, PrivacyErasureRequested, Topic } from '@ap
 import { CryptoService } from '@app/crypto';
 import { EventPublisher, newEnvelope } from '@app/messaging';
 import type { Stored } from '@app/persistence';
+import { StoreErasureGuard } from '@app/privacy-participant';
 
 import { LegalHoldsRepository } from '../legal-holds/legal-holds.repository';
 import { expectedServicesOf, type PrivacyServiceEnv } from '../privacy-service.env';
-import { erasureDuration, erasureOutcomes, erasureRetries, erasureTimeouts } from './erasure-metrics';
+import {
+  erasureDuration,
+  erasureLateWrites,
+  erasureOutcomes,
+  erasureRetries,
+  erasureTimeouts,
+} from './erasure-metrics';
 import type { ErasureRequest } from './erasure-request.schema';
 import { ErasureRequestsRepository } from './erasure-requests.repository';
 
@@ -29,6 +36,9 @@ export interface StartErasure {
  * Runs a store-scope erasure: records the request (received → in_progress), applies an active legal hold,
  * shreds the store's key (unless held), asks every service to erase its data, collects one receipt per
  * expected service, and closes the request (completed, or failed when a service failed or never answered).
+ * PRIVACY_LATE_WRITE_SWEEP_MS after a full erasure completed it asks every service once more (late writes).
+ * The store is marked erased (`StoreErasureGuard`) before anything else, so every service, the gateway's
+ * webhook intake included, stops accepting its data until the merchant installs the app again.
  */
 @Injectable()
 export class ErasureOrchestrator {
@@ -39,6 +49,7 @@ export class ErasureOrchestrator {
     private readonly requests: ErasureRequestsRepository,
     private readonly holds: LegalHoldsRepository,
     private readonly crypto: CryptoService,
+    private readonly erasure: StoreErasureGuard,
     private readonly publisher: EventPublisher,
     @Inject(APP_CONFIG) private readonly config: PrivacyServiceEnv,
   ) {
@@ -60,6 +71,7 @@ export class ErasureOrchestrator {
       heldDataClasses: [],
       publishAttempts: 0,
       keyShredded: false,
+      lateWritesRemoved: {},
     });
     if (request.storeId !== input.storeId)
       throw new ConflictException('this request id belongs to another store');
@@ -73,7 +85,9 @@ export class ErasureOrchestrator {
     const now = new Date();
     const hold = await this.holds.active(storeId, now);
     const held = hold?.dataClasses ?? [];
-    // Shredding first makes every copy of the store's data (Kafka topics included) unreadable at once.
+    // Marked first: from now on no service writes for the store and the gateway mints it no new key.
+    await this.erasure.markErased(storeId, request.receivedAt);
+    // Shredding next makes every copy of the store's data (Kafka topics included) unreadable at once.
     const keyShredded = held.length === 0 ? (await this.crypto.shred(storeId)).shredded : false;
     await this.requests.transition(storeId, requestId, 'received', {
       status: 'in_progress',
@@ -107,6 +121,21 @@ export class ErasureOrchestrator {
   async onReceipt(storeId: string, requestId: string, receipt: ErasureReceipt): Promise<void> {
     const request = await this.requests.findOne(storeId, { _id: requestId });
     if (!request) return; // a participant answering someone else's request (e.g. a test publishing directly)
+    if (request.lateSweepPublishedAt && request.receipts[receipt.service]) {
+      // The answer to the late-write sweep: whatever it erased was written after the service's first pass.
+      await this.requests.recordLateWrites(storeId, requestId, receipt.service, receipt.erasedCount);
+      if (receipt.erasedCount > 0) {
+        erasureLateWrites.add(receipt.erasedCount, { service: receipt.service });
+        this.logger.warn({
+          msg: 'late writes of an erased store removed',
+          storeId,
+          requestId,
+          service: receipt.service,
+          erasedCount: receipt.erasedCount,
+        });
+      }
+      return;
+    }
     await this.requests.addReceipt(storeId, requestId, receipt.service, {
       outcome: receipt.outcome,
       erasedCount: receipt.erasedCount,
@@ -131,8 +160,12 @@ export class ErasureOrchestrator {
       .filter(([, r]) => r.outcome === 'failed')
       .map(([s]) => s);
     let keyShredded = request.keyShredded;
-    if (request.heldDataClasses.length === 0) {
-      // Something may have sealed a value for the store after the first shred (an in-flight event): again.
+    // Something may have sealed a value for the store after the first shred (an in-flight event): again —
+    // unless the merchant reinstalled meanwhile: that key belongs to the new installation.
+    if (
+      request.heldDataClasses.length === 0 &&
+      !(await this.erasure.reinstalledSince(storeId, request.receivedAt))
+    ) {
       if ((await this.crypto.shred(storeId)).shredded) keyShredded = true;
       keyShredded = keyShredded || (await this.crypto.keyStatus(storeId)) === 'shredded';
     }
@@ -143,6 +176,9 @@ export class ErasureOrchestrator {
       completedAt: now,
       keyShredded,
       ...(failed.length > 0 ? { failure: `erasure failed in: ${failed.join(', ')}` } : {}),
+      ...(status === 'completed' && request.heldDataClasses.length === 0 && this.config.PRIVACY_LATE_WRITE_SWEEP_MS > 0
+        ? { lateSweepDueAt: new Date(now.getTime() + this.config.PRIVACY_LATE_WRITE_SWEEP_MS) }
+        : {}),
     });
     if (!moved) return;
     erasureOutcomes.add(1, { outcome: status });
@@ -152,8 +188,29 @@ export class ErasureOrchestrator {
     else this.logger.error(log);
   }
 
+  /**
+   * Asks every service to erase a completed request's store once more, unless the store was reinstalled
+   * since (the new documents belong to the new installation; participants check that again themselves, as
+   * the request carries its original time). Durable, unlike the participants' in-process pass: a restart in
+   * between does not lose it. Publishing twice is harmless.
+   */
+  private async lateSweeps(now: Date): Promise<void> {
+    for (const request of await this.requests.lateSweepsDue(now)) {
+      const { storeId, _id: requestId } = request;
+      if (await this.erasure.reinstalledSince(storeId, request.receivedAt)) {
+        await this.requests.closeLateSweep(storeId, requestId, 'store reinstalled');
+        this.logger.log({ msg: 'late-write sweep skipped: store reinstalled', storeId, requestId });
+        continue;
+      }
+      await this.requests.markLateSweepPublished(storeId, requestId, new Date());
+      await this.publish(request);
+      await this.requests.closeLateSweep(storeId, requestId);
+    }
+  }
+
   /** Re-publishes requests some service has not answered, and fails (with an alert) those past the timeout. */
   async watch(now: Date = new Date()): Promise<void> {
+    await this.lateSweeps(now);
     for (const request of await this.requests.open()) {
       const missing = request.expectedServices.filter((s) => !request.receipts[s]);
       if (missing.length === 0) {

@@ -46,6 +46,16 @@ export interface ErasureRequest extends TimestampFields {
   keyShredded: boolean;
   timedOutAt?: Date;
   failure?: string;
+  /**
+   * Set when a full erasure completes: at this time the watchdog asks every service to erase the store once
+   * more, removing what handlers still busy with earlier events wrote after their eraser ran. Unset once done.
+   */
+  lateSweepDueAt?: Date;
+  lateSweepPublishedAt?: Date;
+  /** Why the late sweep was not requested (the store was reinstalled before it was due). */
+  lateSweepSkipped?: string;
+  /** Documents the late sweep removed, per service (late writes; 0 when nothing came late). */
+  lateWritesRemoved: Record<string, number>;
 }
 
 export const erasureRequestSchema = defineStoreScopedSchema<ErasureRequest>(
@@ -68,8 +78,14 @@ export const erasureRequestSchema = defineStoreScopedSchema<ErasureRequest>(
     keyShredded: { type: Boolean, default: false },
     timedOutAt: { type: Date },
     failure: { type: String },
+    lateSweepDueAt: { type: Date },
+    lateSweepPublishedAt: { type: Date },
+    lateSweepSkipped: { type: String },
+    lateWritesRemoved: { type: Schema.Types.Mixed, default: {} },
   },
   { collection: ERASURE_REQUEST_COLLECTION, minimize: false },
 );
 // The watchdog's scan for open requests (across stores).
 erasureRequestSchema.index({ status: 1 });
+// The watchdog's scan for due late-write sweeps (only completed requests still waiting for one have it).
+erasureRequestSchema.index({ lateSweepDueAt: 1 }, { sparse: true });

@@ -47,6 +47,43 @@ export class ErasureRequestsRepository extends StoreScopedRepository<ErasureRequ
     return this.model.find({ status: 'in_progress' }).limit(1000).lean<Stored<ErasureRequest>[]>().exec();
   }
 
+  /** Completed requests whose late-write sweep is due, across stores (the watchdog). */
+  lateSweepsDue(now: Date): Promise<Stored<ErasureRequest>[]> {
+    return this.model
+      .find({ lateSweepDueAt: { $lte: now } })
+      .limit(1000)
+      .lean<Stored<ErasureRequest>[]>()
+      .exec();
+  }
+
+  /** Set before the sweep is published, so an answer arriving at once is recognised as the sweep's. */
+  async markLateSweepPublished(storeId: string, requestId: string, at: Date): Promise<void> {
+    await this.updateOne(storeId, { _id: requestId }, { $set: { lateSweepPublishedAt: at } });
+  }
+
+  /** Ends the wait for the late sweep (done, or skipped with a reason). */
+  async closeLateSweep(storeId: string, requestId: string, skipped?: string): Promise<void> {
+    await this.updateOne(
+      storeId,
+      { _id: requestId },
+      { ...(skipped ? { $set: { lateSweepSkipped: skipped } } : {}), $unset: { lateSweepDueAt: 1 } },
+    );
+  }
+
+  /** What one service's late-sweep pass removed (the latest answer counts). */
+  async recordLateWrites(
+    storeId: string,
+    requestId: string,
+    service: string,
+    removed: number,
+  ): Promise<void> {
+    await this.updateOne(
+      storeId,
+      { _id: requestId },
+      { $set: { [`lateWritesRemoved.${service}`]: removed } },
+    );
+  }
+
   /** Keeps the first receipt of a service; a repeated receipt (after a retry) changes nothing. */
   async addReceipt(
     storeId: string,

@@ -52,6 +52,11 @@ export function erasureView(r: Stored<ErasureRequest>): Record<string, unknown> 
                 }
               : null,
           services,
+          lateWrites: {
+            sweptAt: iso(r.lateSweepPublishedAt),
+            skipped: r.lateSweepSkipped ?? null,
+            removed: r.lateWritesRemoved ?? {},
+          },
         }
       : null,
     pendingServices: r.expectedServices.filter((s) => !r.receipts[s]),

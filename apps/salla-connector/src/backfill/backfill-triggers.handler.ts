@@ -10,6 +10,7 @@ import {
   Topic,
 } from '@app/contracts';
 import { KafkaEvent } from '@app/messaging';
+import { StoreErasureGuard } from '@app/privacy-participant';
 
 import { ActivityLog } from '../activity/activity-log';
 import type { SallaConnectorEnv } from '../salla-connector.env';
@@ -32,12 +33,15 @@ export class BackfillTriggersHandler {
     private readonly runs: BackfillRunsRepository,
     private readonly stores: StoresRepository,
     private readonly activity: ActivityLog,
+    private readonly erasure: StoreErasureGuard,
     @Inject(APP_CONFIG) private readonly config: SallaConnectorEnv,
   ) {}
 
   @KafkaEvent(Topic.StoreSyncReady, StoreSyncReady)
   async onSyncReady(@Payload() event: EventEnvelope<StoreSyncReady>): Promise<void> {
     const { storeId } = event;
+    if (await this.erasure.isErased(storeId, event.occurredAt))
+      return this.erasure.skipped(storeId, 'sync-ready backfill');
     await this.stores.update(storeId, { syncReadyAt: new Date(event.payload.connectedAt) });
     if (await this.stores.isUninstalled(storeId)) return;
     if (event.payload.skipBackfillIfDone && (await this.runs.hasCompleted(storeId))) return;
@@ -52,6 +56,8 @@ export class BackfillTriggersHandler {
   @KafkaEvent(Topic.BackfillRequested, BackfillRequested)
   async onRequested(@Payload() event: EventEnvelope<BackfillRequested>): Promise<void> {
     const { payload, storeId } = event;
+    if (await this.erasure.isErased(storeId, event.occurredAt))
+      return this.erasure.skipped(storeId, 'backfill request');
     if (await this.stores.isUninstalled(storeId)) {
       await this.activity.record(storeId, {
         direction: 'salla_to_odoo',

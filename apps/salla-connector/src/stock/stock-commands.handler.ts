@@ -3,6 +3,7 @@ import { Payload } from '@nestjs/microservices';
 
 import { type EventEnvelope, InventoryLevelSet, Topic } from '@app/contracts';
 import { KafkaEvent } from '@app/messaging';
+import { StoreErasureGuard } from '@app/privacy-participant';
 
 import { ActivityLog } from '../activity/activity-log';
 import { StoresRepository } from '../stores/stores.repository';
@@ -19,11 +20,15 @@ export class StockCommandsHandler {
     private readonly pending: PendingStockSetsRepository,
     private readonly stores: StoresRepository,
     private readonly activity: ActivityLog,
+    private readonly erasure: StoreErasureGuard,
   ) {}
 
   @KafkaEvent(Topic.InventoryLevelSet, InventoryLevelSet)
   async onInventoryLevelSet(@Payload() event: EventEnvelope<InventoryLevelSet>): Promise<void> {
     const command = event.payload;
+    // An erased store is not even told it is uninstalled: that line would be a new document of it.
+    if (await this.erasure.isErased(event.storeId, event.occurredAt))
+      return this.erasure.skipped(event.storeId, 'stock command');
     if (await this.stores.isUninstalled(event.storeId)) {
       await this.activity.record(event.storeId, {
         entityType: 'inventory',

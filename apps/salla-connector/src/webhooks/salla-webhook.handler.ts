@@ -12,6 +12,7 @@ import {
 import { CryptoError, CryptoService, StoreKeyShreddedError } from '@app/crypto';
 import { KafkaEvent, PermanentError } from '@app/messaging';
 import { metrics } from '@app/observability';
+import { StoreErasureGuard } from '@app/privacy-participant';
 
 import { CanonicalPublisher } from '../activity/canonical-publisher';
 import { SallaApiClient } from '../salla-api';
@@ -53,6 +54,7 @@ export class SallaWebhookHandler {
     private readonly canonical: CanonicalPublisher,
     private readonly tokens: SallaTokenVault,
     private readonly profile: StoreProfileReader,
+    private readonly erasure: StoreErasureGuard,
     salla: SallaApiClient,
   ) {
     const read = async <T>(storeId: string, path: string): Promise<T> =>
@@ -92,6 +94,15 @@ export class SallaWebhookHandler {
       }
       throw new PermanentError(`webhook data cannot be opened: ${(err as Error).message}`, { cause: err });
     }
+    if (REINSTALL_EVENTS.has(payload.event)) {
+      // Received after the store's erasure: the merchant installed the app again (the gateway lifted it too).
+      await this.erasure.markReinstalled(storeId, new Date(payload.receivedAt));
+    }
+    // Queued before the store was erased, opened with a key this instance still had cached: gone by design.
+    if (await this.erasure.isErased(storeId, payload.receivedAt)) {
+      translated.add(1, { event: payload.event, outcome: 'erased' });
+      return this.erasure.skipped(storeId, `webhook ${payload.event}`);
+    }
     if (!REINSTALL_EVENTS.has(payload.event) && (await this.stores.isUninstalled(storeId))) {
       translated.add(1, { event: payload.event, outcome: 'uninstalled' });
       this.logger.log({ msg: 'webhook for an uninstalled store ignored', storeId, event: payload.event });
@@ -117,6 +128,10 @@ export class SallaWebhookHandler {
   /** Custom-mode installs: the gateway exchanged the OAuth code and sends the sealed tokens here. */
   @KafkaEvent(Topic.StoreAuthorized, StoreAuthorized)
   async onAuthorized(@Payload() event: EventEnvelope<StoreAuthorized>): Promise<void> {
+    // An OAuth install after the store's erasure is its reinstall; an older one (still queued) is not.
+    await this.erasure.markReinstalled(event.storeId, new Date(event.occurredAt));
+    if (await this.erasure.isErased(event.storeId, event.occurredAt))
+      return this.erasure.skipped(event.storeId, 'oauth tokens');
     await this.stores.update(event.storeId, { status: 'installed', uninstalledAt: null });
     try {
       await this.tokens.storeSealed(event.storeId, event.payload);

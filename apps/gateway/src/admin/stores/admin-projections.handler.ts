@@ -12,6 +12,7 @@ import {
   Topic,
 } from '@app/contracts';
 import { KafkaEvent } from '@app/messaging';
+import { StoreErasureGuard } from '@app/privacy-participant';
 
 import { BackfillProgressRepository } from '../backfills/backfill-runs.repository';
 import { ActivityRepository } from './activity.repository';
@@ -27,12 +28,17 @@ export const ADMIN_CONSUMED_TOPICS = [
   Topic.OpsBackfillProgress,
 ] as const;
 
-/** Failure codes that say the Odoo connection itself is broken (not one record). */
-const CONNECTION_ERROR = /^odoo\.(auth|connection|unreachable|timeout|access_denied|database)/;
+/**
+ * Failure codes that say the Odoo connection itself is broken (not one record): those of the sync, the stock
+ * poll and the connection test.
+ */
+const CONNECTION_ERROR =
+  /^odoo\.(auth|connection|unreachable|timeout|access_denied|database|credentials|invalid_credentials|refused_url|unsupported_version)/;
 
 /**
  * Builds the admin read models. Every update is idempotent by construction: timestamps move with `$max`,
- * profile fields are plain `$set`, and the activity line's unique event id gates the counters.
+ * profile fields are plain `$set`, and the activity line's unique event id gates the counters. Events of an
+ * erased store (still in flight when it was erased) are skipped; an install newer than the erasure lifts that.
  */
 @Controller()
 export class AdminProjectionsHandler {
@@ -40,10 +46,15 @@ export class AdminProjectionsHandler {
     private readonly stores: StoreViewsRepository,
     private readonly activity: ActivityRepository,
     private readonly backfills: BackfillProgressRepository,
+    private readonly erasure: StoreErasureGuard,
   ) {}
 
   @KafkaEvent(Topic.StoreInstalled, StoreInstalled)
   async installed(@Payload() e: EventEnvelope<StoreInstalled>): Promise<void> {
+    // A reinstall after an erasure makes the store live again (an install older than the erasure does not).
+    await this.erasure.markReinstalled(e.storeId, new Date(e.occurredAt));
+    if (await this.erasure.isErased(e.storeId, e.occurredAt))
+      return this.erasure.skipped(e.storeId, 'install');
     await this.stores.apply(e.storeId, {
       $max: { installedAt: new Date(e.payload.installedAt) },
       ...(e.payload.storeType ? { $set: { storeType: e.payload.storeType } } : {}),
@@ -53,12 +64,16 @@ export class AdminProjectionsHandler {
 
   @KafkaEvent(Topic.StoreUninstalled, StoreUninstalled)
   async uninstalled(@Payload() e: EventEnvelope<StoreUninstalled>): Promise<void> {
+    if (await this.erasure.isErased(e.storeId, e.occurredAt))
+      return this.erasure.skipped(e.storeId, 'store view');
     await this.stores.apply(e.storeId, { $max: { uninstalledAt: new Date(e.payload.uninstalledAt) } });
     await this.stores.refreshInstallState(e.storeId);
   }
 
   @KafkaEvent(Topic.StoreProfileUpdated, StoreProfileUpdated)
   async profile(@Payload() e: EventEnvelope<StoreProfileUpdated>): Promise<void> {
+    if (await this.erasure.isErased(e.storeId, e.occurredAt))
+      return this.erasure.skipped(e.storeId, 'store profile');
     const p = e.payload;
     await this.stores.apply(e.storeId, {
       $set: {
@@ -74,6 +89,8 @@ export class AdminProjectionsHandler {
 
   @KafkaEvent(Topic.StoreSyncReady, StoreSyncReady)
   async syncReady(@Payload() e: EventEnvelope<StoreSyncReady>): Promise<void> {
+    if (await this.erasure.isErased(e.storeId, e.occurredAt))
+      return this.erasure.skipped(e.storeId, 'odoo state');
     const at = new Date(e.payload.connectedAt);
     await this.stores.apply(e.storeId, {
       $set: {
@@ -88,6 +105,8 @@ export class AdminProjectionsHandler {
 
   @KafkaEvent(Topic.OpsSyncResult, OpsSyncResult)
   async syncResult(@Payload() e: EventEnvelope<OpsSyncResult>): Promise<void> {
+    if (await this.erasure.isErased(e.storeId, e.occurredAt))
+      return this.erasure.skipped(e.storeId, 'sync activity');
     const p = e.payload;
     const occurredAt = new Date(e.occurredAt);
     const first = await this.activity.recordOnce(e.storeId, {
@@ -118,6 +137,8 @@ export class AdminProjectionsHandler {
 
   @KafkaEvent(Topic.OpsBackfillProgress, BackfillProgress)
   async backfillProgress(@Payload() e: EventEnvelope<BackfillProgress>): Promise<void> {
+    if (await this.erasure.isErased(e.storeId, e.occurredAt))
+      return this.erasure.skipped(e.storeId, 'backfill progress');
     const p = e.payload;
     await this.backfills.applyIfNewer(e.storeId, {
       runId: p.runId,
