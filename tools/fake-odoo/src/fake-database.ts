@@ -68,6 +68,8 @@ export function odooNow(): string {
 export class FakeDatabase {
   private readonly tables = new Map<string, Map<number, Rec>>();
   private readonly sequences = new Map<string, number>();
+  /** Tables as they were before the current call touched them (see `begin`); undefined outside a call. */
+  private journal: Map<string, Map<number, Rec>> | undefined;
   /** The user running the current call (for messages and create_uid). */
   uid = 2;
 
@@ -86,6 +88,25 @@ export class FakeDatabase {
 
   restore(snapshot: Map<string, Map<number, Rec>>): void {
     for (const [model, rows] of snapshot) this.tables.set(model, rows);
+  }
+
+  /**
+   * Starts one call's transaction. Each table is copied the first time the call touches it, so rolling a
+   * failed call back costs what the call read, not a copy of the whole database per call (which made every
+   * call slower as the fake filled up: ~5 ms per call at a few hundred orders).
+   */
+  begin(): void {
+    this.journal = new Map();
+  }
+
+  commit(): void {
+    this.journal = undefined;
+  }
+
+  /** Puts back every table the call touched (sequences are not rolled back, as Postgres' are not). */
+  rollback(): void {
+    for (const [model, rows] of this.journal ?? []) this.tables.set(model, rows);
+    this.journal = undefined;
   }
 
   spec(model: string): ModelSpec {
@@ -427,6 +448,7 @@ export class FakeDatabase {
   private table(model: string): Map<number, Rec> {
     const table = this.tables.get(model);
     if (!table) throw odooErrors.unknownModel(model);
+    if (this.journal && !this.journal.has(model)) this.journal.set(model, structuredClone(table));
     return table;
   }
 }

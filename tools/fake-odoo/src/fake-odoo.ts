@@ -6,6 +6,7 @@ import { fakeTraceback, FakeOdooError, odooErrors } from './fake-odoo-error';
 import { FaultPlan } from './faults';
 import { bindJson2, bindJsonRpc, findMethod, type BoundCall } from './methods';
 import { buildModels, seed, type FakeOdooStyle } from './models';
+import { RandomFaults, type RandomFaultOptions, withholdAnswer } from './random-faults';
 
 export type FakeOdooProtocol = 'json-rpc' | 'json-2';
 
@@ -64,11 +65,28 @@ export interface FakeOdoo {
   validationErrorOn(model: string, method: string, message: string, times?: number): void;
   /** The next call to `model.method` is applied, then the connection is dropped without an answer. */
   crashAfter(model: string, method: string): void;
+  /** From now on every RPC request draws its own fault (`null` stops); the returned object counts them. */
+  randomFaults(options: RandomFaultOptions | null): RandomFaults | null;
   clearFaults(): void;
   /** Forget recorded calls and the in-flight maximum. */
   resetRecording(): void;
   close(): Promise<void>;
 }
+
+/** Methods that change nothing (no transaction needed to roll them back). */
+const READ_ONLY_METHODS = new Set([
+  'search',
+  'search_read',
+  'search_count',
+  'read',
+  'read_group',
+  'fields_get',
+  'name_search',
+  'name_get',
+  'default_get',
+  'check_access_rights',
+  'context_get',
+]);
 
 export async function startFakeOdoo(options: FakeOdooOptions): Promise<FakeOdoo> {
   const style = options.style;
@@ -87,6 +105,7 @@ export async function startFakeOdoo(options: FakeOdooOptions): Promise<FakeOdoo>
     databases.set(name, db);
   }
   const faults = new FaultPlan();
+  let random: RandomFaults | null = null;
   const calls: FakeOdooCall[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
@@ -129,15 +148,18 @@ export async function startFakeOdoo(options: FakeOdooOptions): Promise<FakeOdoo>
     const bound = bind(def);
     const planned = faults.takeValidationError(model, method);
     if (planned !== undefined) throw odooErrors.validation(planned);
-    const before = db.snapshot();
+    // One call = one transaction; a method that only reads has nothing to roll back.
+    const writes = !READ_ONLY_METHODS.has(method);
+    if (writes) db.begin();
     db.uid = uid;
     let value: unknown;
     try {
       value = def.run(db, model, bound.ids, bound.args, bound.ctx);
     } catch (err) {
-      db.restore(before);
+      if (writes) db.rollback();
       throw err;
     }
+    if (writes) db.commit();
     const crashed = faults.takeCrash(model, method);
     call.outcome = crashed ? 'crashed' : 'ok';
     if (crashed) res.socket?.destroy();
@@ -260,13 +282,18 @@ export async function startFakeOdoo(options: FakeOdooOptions): Promise<FakeOdoo>
       res.writeHead(404, { 'content-type': 'text/html' }).end('<h1>Not Found</h1>');
       return;
     }
-    if (faults.timeouts > 0) {
-      faults.timeouts--;
+    const drawn = random?.draw();
+    if (drawn?.kind === 'timeout' && drawn.applied) {
+      hanging.add(res); // applied below, but the answer is thrown away
+      res.on('close', () => hanging.delete(res));
+      withholdAnswer(res);
+    } else if (drawn?.kind === 'timeout' || (!drawn && faults.timeouts > 0)) {
+      if (!drawn) faults.timeouts--;
       hanging.add(res); // never answered; released when the client gives up or the fake closes
       res.on('close', () => hanging.delete(res));
       return;
     }
-    const failure = faults.failures.shift();
+    const failure = drawn?.kind === 'http-5xx' ? drawn.status : faults.failures.shift();
     if (failure !== undefined) {
       res
         .writeHead(failure, { 'content-type': 'text/html' })
@@ -333,7 +360,11 @@ export async function startFakeOdoo(options: FakeOdooOptions): Promise<FakeOdoo>
     validationErrorOn: (model, method, message, times) =>
       faults.validationErrorOn(model, method, message, times),
     crashAfter: (model, method) => faults.crashAfter(model, method),
-    clearFaults: () => faults.clear(),
+    randomFaults: (options) => (random = options ? new RandomFaults(options) : null),
+    clearFaults: () => {
+      faults.clear();
+      random = null;
+    },
     resetRecording: () => {
       calls.length = 0;
       maxInFlight = inFlight;

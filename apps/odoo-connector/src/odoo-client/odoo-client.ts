@@ -5,7 +5,7 @@ import { sharedOdooLimiters, type LimiterRegistry } from './concurrency-limiter'
 import { JsonRpcTransport } from './json-rpc.transport';
 import { Json2Transport } from './json2.transport';
 import { odooErrorFromPayload, odooErrorFromStatus } from './odoo-error-mapping';
-import { OdooError, OdooUnsupportedVersionError, type OdooProtocol } from './odoo-errors';
+import { OdooError, OdooTransientError, OdooUnsupportedVersionError, type OdooProtocol } from './odoo-errors';
 import { OdooHttp } from './odoo-http';
 import type {
   OdooContext,
@@ -43,7 +43,27 @@ export interface OdooClientOptions {
   maxResponseBytes?: number;
   /** Where the per-Odoo caps live (default: process-wide). */
   limiters?: LimiterRegistry;
+  /**
+   * Extra tries of a READ (version, authenticate, search_read and read-only methods) that met a transient
+   * failure — 5xx, timeout, reset — after 100/200/400 ms (jittered). Default 2. Writes are never repeated here.
+   */
+  readRetries?: number;
 }
+
+/** Methods that change nothing, so repeating one after a lost answer is harmless. */
+const READ_ONLY_METHODS = new Set([
+  'search',
+  'search_read',
+  'search_count',
+  'read',
+  'read_group',
+  'fields_get',
+  'name_search',
+  'name_get',
+  'default_get',
+  'check_access_rights',
+  'context_get',
+]);
 
 export interface CreateOptions {
   context?: OdooContext;
@@ -95,7 +115,7 @@ export class OdooClient {
       this.detected =
         this.options.version !== undefined
           ? Promise.resolve().then(() => parseOdooVersion(this.options.version))
-          : this.fetchVersion();
+          : this.read(() => this.fetchVersion());
       // A failed detection (Odoo down) must not stick: the next call tries again.
       this.detected.catch(() => (this.detected = undefined));
     }
@@ -109,7 +129,7 @@ export class OdooClient {
 
   /** Checks the login and key; resolves to the user id. Throws `OdooCredentialsError` if Odoo refuses them. */
   async authenticate(): Promise<number> {
-    return (await this.transport()).authenticate();
+    return this.read(async () => (await this.transport()).authenticate());
   }
 
   async searchRead<T extends OdooRecord = OdooRecord>(
@@ -118,7 +138,9 @@ export class OdooClient {
     fields: readonly string[],
     options: SearchReadOptions = {},
   ): Promise<T[]> {
-    return (await (await this.transport()).searchRead(model, domain, fields, options)) as T[];
+    return this.read(
+      async () => (await (await this.transport()).searchRead(model, domain, fields, options)) as T[],
+    );
   }
 
   /** Creates every record in ONE call (one transaction); resolves to their ids in the same order. */
@@ -152,7 +174,9 @@ export class OdooClient {
     ids: readonly number[] | null,
     kwargs: Record<string, unknown> = {},
   ): Promise<T> {
-    return (await (await this.transport()).call(model, method, ids, kwargs)) as T;
+    const once = async (): Promise<T> =>
+      (await (await this.transport()).call(model, method, ids, kwargs)) as T;
+    return READ_ONLY_METHODS.has(method) ? this.read(once) : once();
   }
 
   /** `productTypeFields` for this server's version: what to write for a storable/consumable/service product. */
@@ -163,6 +187,23 @@ export class OdooClient {
   /** Closes the connections this client opened itself (not a shared dispatcher). */
   async close(): Promise<void> {
     await this.ownDispatcher?.close();
+  }
+
+  /**
+   * A read, tried again after a transient failure: one 5xx or timeout of a busy Odoo should not send a whole
+   * order back through Kafka's slower retry (and, at a 15 % failure rate, to the dead letters). Writes are not
+   * repeated here — a lost answer may hide an applied write; the sync's claims handle those on redelivery.
+   */
+  private async read<T>(op: () => Promise<T>): Promise<T> {
+    const retries = this.options.readRetries ?? 2;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await op();
+      } catch (err) {
+        if (!(err instanceof OdooTransientError) || attempt >= retries) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt * (0.5 + Math.random())));
+      }
+    }
   }
 
   private transport(): Promise<OdooTransport> {

@@ -25,6 +25,8 @@ function optionsFor(fake: FakeOdoo, extra: Partial<OdooClientOptions> = {}): Odo
     apiKey: API_KEY,
     ssrf,
     limiters: new LimiterRegistry(),
+    // Error mapping is asserted one answer at a time; the read retries have their own tests below.
+    readRetries: 0,
     ...extra,
   };
 }
@@ -105,6 +107,30 @@ describe.each(['16', '19'] as const)('OdooClient against a %s-style fake Odoo', 
       ]);
     },
   );
+
+  it('tries a read again after a 5xx or a timeout, so one flaky answer does not fail the sync', async () => {
+    const patient = new OdooClient(optionsFor(fake, { timeoutMs: 300, readRetries: 2 }));
+    await patient.authenticate();
+    fake.failNext(1, 502);
+    fake.timeoutNext(1);
+    await expect(patient.searchRead('res.country', [['code', '=', 'AE']], ['code'])).resolves.toEqual([
+      expect.objectContaining({ code: 'AE' }),
+    ]);
+    fake.failNext(3, 503);
+    expect(await failure(patient.searchRead('res.country', [], ['code']))).toBeInstanceOf(OdooTransientError);
+    await patient.close();
+  });
+
+  it('never repeats a write on its own: a lost answer may hide an applied create', async () => {
+    const patient = new OdooClient(optionsFor(fake, { readRetries: 2 }));
+    await patient.authenticate();
+    fake.crashAfter('res.partner', 'create');
+    expect(await failure(patient.create('res.partner', [{ name: 'Once Only' }]))).toBeInstanceOf(
+      OdooTransientError,
+    );
+    expect(fake.records('res.partner').filter((p) => p.name === 'Once Only')).toHaveLength(1);
+    await patient.close();
+  });
 
   it('gives up after its timeout with a transient error', async () => {
     const impatient = new OdooClient(optionsFor(fake, { timeoutMs: 300 }));
