@@ -37,5 +37,14 @@ module.exports = {
       globalTeardown: '<rootDir>/test/integration/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/test/integration/setup-timeout.ts'],
     },
+    {
+      // A merchant's whole journey through the four services as processes (`npm run test:e2e`), on a Kafka
+      // and a FerretDB of its own (test/support/private-infra.ts), so no global setup.
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
+    },
+    // `npm run test:chaos`: starts, kills and stops Kafka + FerretDB of its own, so no global setup; not in `npm test`.
+    { ...common, displayName: 'chaos', testMatch: ['<rootDir>/test/chaos/**/*.chaos-spec.ts'] },
   ],
 };

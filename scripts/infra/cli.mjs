@@ -3,6 +3,7 @@
 //   Docker engine available (`docker info` succeeds): docker compose -f docker-compose.yml ... kafka mongodb
 //   otherwise: native Kafka (Maven Central jars) + FerretDB (tools/ferretdb), see scripts/infra/README.md.
 // Extra (used by test/support): `node scripts/infra/cli.mjs ferretdb-bin` builds if needed and prints the binary path.
+// Extra (chaos tests): `node scripts/infra/cli.mjs kill kafka|mongodb` SIGKILLs one server; `up` restarts it.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import {
@@ -10,13 +11,15 @@ import {
   ensureFerretBinary,
   infraConfig,
   kafkaBrokers,
+  killKafka,
+  killMongo,
   mongoUri,
   statusAll,
   upByUser,
   downByUser,
 } from './native.mjs';
 
-const USAGE = 'usage: node scripts/infra/cli.mjs up|down|status|ferretdb-bin';
+const USAGE = 'usage: node scripts/infra/cli.mjs up|down|status|ferretdb-bin|kill kafka|kill mongodb';
 
 function dockerAvailable() {
   if (process.env.INFRA_NATIVE === '1') return false;
@@ -45,13 +48,19 @@ async function main(cmd) {
     console.log(ensureFerretBinary());
     return 0;
   }
-  if (!['up', 'down', 'status'].includes(cmd)) {
+  if (!['up', 'down', 'status', 'kill'].includes(cmd)) {
     console.error(USAGE);
     return 2;
   }
 
   const cfg = infraConfig();
+  const killTarget = process.argv[3];
+  if (cmd === 'kill' && !['kafka', 'mongodb'].includes(killTarget)) {
+    console.error(USAGE);
+    return 2;
+  }
   if (dockerAvailable()) {
+    if (cmd === 'kill') return compose(['kill', '-s', 'SIGKILL', killTarget]);
     if (cmd === 'up') {
       const rc = compose(['up', '-d', '--wait', 'kafka', 'mongodb']);
       if (rc === 0) printEnv(kafkaBrokers(cfg), mongoUri(cfg));
@@ -83,6 +92,11 @@ async function main(cmd) {
     cfg.log(nothingToDo ? `already up (${seconds(t0)})` : `up in ${seconds(t0)} (state in ${cfg.dir})`);
     printEnv(res.kafkaBrokers, res.mongoUri);
     return 0;
+  }
+  if (cmd === 'kill') {
+    const killed = killTarget === 'kafka' ? await killKafka(cfg) : await killMongo(cfg);
+    if (!killed) cfg.log(`${killTarget} was not running`);
+    return killed ? 0 : 1;
   }
   if (cmd === 'down') {
     const res = await downByUser(cfg);

@@ -17,6 +17,7 @@
 //   lifecycle.mjs        both servers: upAll, stopAll, statusAll
 //   lock.mjs             infra.lock around commands
 //   leases.mjs           test-run leases, test ownership, by-hand up/down
+//   crash.mjs            SIGKILL one server (chaos tests; `up` restarts it)
 export { REPO_ROOT, infraConfig, kafkaBrokers, mongoUri } from './config.mjs';
 export { tailFile, isAlive, readPid, stopPid } from './proc.mjs';
 export { portInUse, freePort } from './ports.mjs';
@@ -28,3 +29,4 @@ export { startFerretProcess, waitForMongo, ensureMongo, stopMongo } from './ferr
 export { upAll, stopAll, statusAll } from './lifecycle.mjs';
 export { withInfraLock } from './lock.mjs';
 export { upForTests, releaseForTests, upByUser, downByUser } from './leases.mjs';
+export { killKafka, killMongo } from './crash.mjs';

@@ -10,13 +10,14 @@ import {
   integrationEnv,
   type ServiceProcess,
   spawnService,
+  startGroupsAtTopicEnds,
   uniqueName,
   waitFor,
 } from '@app/testing';
 
 import { SignedWebhookPoster } from './signed-webhooks';
 
-export type AppName = 'gateway' | 'salla-connector' | 'odoo-connector';
+export type AppName = 'gateway' | 'salla-connector' | 'odoo-connector' | 'privacy-service';
 
 /** One running instance of a service: its process and the base URL of its HTTP side. */
 export interface Instance {
@@ -34,10 +35,36 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** How long a service may take to answer /health/ready (ts-node compiles on start; 2 shared cores). */
   startupMs?: number;
+  /** Also run the privacy-service (erasure on uninstall, receipts), for journeys that end in an uninstall. */
+  privacy?: boolean;
+  /** Environment for one app only (e.g. the odoo-connector's stock poll interval). */
+  envOf?: Partial<Record<AppName, Record<string, string>>>;
+  /** Salla plan of stores installed by `installConnectedStore` (the plan sets the API rate limit). */
+  plan?: 'basic' | 'plus' | 'pro' | 'special';
+  /**
+   * Databases in the fake Odoo (default 1, named `odoo`; further ones `odoo_2`, `odoo_3`, ...). Stores connected
+   * to different databases are different merchants' Odoos: the odoo-connector caps requests in flight per base
+   * URL + database, so each gets its own cap.
+   */
+  odooDatabases?: number;
+}
+
+/** Where `installConnectedStore` connects the store. */
+export interface ConnectOptions {
+  /** One of `stack.odoo.databases` (default the first, `odoo`). */
+  database?: string;
 }
 
 const WEBHOOK_SECRET = randomBytes(24).toString('hex');
+/** Bearer token of the privacy API in these runs (the compliance role). */
+export const PRIVACY_TOKEN = randomBytes(24).toString('base64url');
 const ODOO_API_KEY = 'fake-odoo-admin-key';
+
+/** `odoo` (the fake's default name, which tests expect), then `odoo_2`, `odoo_3`, ... */
+function odooDatabaseNames(count: number): string[] {
+  if (!Number.isInteger(count) || count < 1) throw new Error(`odooDatabases must be ≥ 1, got ${count}`);
+  return Array.from({ length: count }, (_, i) => (i === 0 ? 'odoo' : `odoo_${i + 1}`));
+}
 
 /**
  * The whole sync as processes, the way containers run it: N gateways, one salla-connector, one odoo-connector
@@ -53,7 +80,7 @@ export class ServiceStack {
     readonly sim: SallaSimulator,
     readonly odoo: FakeOdoo,
     private readonly options: Required<StackOptions>,
-    private readonly masterKey: string,
+    readonly masterKey: string,
   ) {
     this.poster = new SignedWebhookPoster(WEBHOOK_SECRET, () =>
       this.instances.filter((i) => i.app === 'gateway').map((i) => i.url),
@@ -62,12 +89,23 @@ export class ServiceStack {
 
   static async start(options: StackOptions = {}): Promise<ServiceStack> {
     const sim = await startSallaSimulator({});
-    const odoo = await startFakeOdoo({ style: '19' });
+    const odoo = await startFakeOdoo({
+      style: '19',
+      databases: odooDatabaseNames(options.odooDatabases ?? 1),
+    });
     const stack = new ServiceStack(
       uniqueName('e2e-observe'),
       sim,
       odoo,
-      { gateways: options.gateways ?? 1, env: options.env ?? {}, startupMs: options.startupMs ?? 120_000 },
+      {
+        gateways: options.gateways ?? 1,
+        env: options.env ?? {},
+        startupMs: options.startupMs ?? 120_000,
+        privacy: options.privacy ?? false,
+        envOf: options.envOf ?? {},
+        plan: options.plan ?? 'plus',
+        odooDatabases: options.odooDatabases ?? 1,
+      },
       randomBytes(32).toString('base64'),
     );
     try {
@@ -78,6 +116,7 @@ export class ServiceStack {
       }
       starting.push(stack.startInstance('salla-connector', 'salla-connector'));
       starting.push(stack.startInstance('odoo-connector', 'odoo-connector'));
+      if (stack.options.privacy) starting.push(stack.startInstance('privacy-service', 'privacy-service'));
       // allSettled: a failed start must not leave the other processes running behind the error.
       const started = await Promise.allSettled(starting);
       const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -108,10 +147,20 @@ export class ServiceStack {
     return { exitCode: code };
   }
 
-  /** A merchant installs the app in easy mode and connects their Odoo through the app settings. */
-  async installConnectedStore(): Promise<string> {
+  /**
+   * A merchant installs the app in easy mode and connects their Odoo through the app settings. `prepare` fills
+   * the store in the simulator first (its catalogue and past orders, which the backfill will read);
+   * `connect.database` picks which of the fake Odoo's databases the store connects to.
+   */
+  async installConnectedStore(
+    prepare?: (storeId: string) => void,
+    connect: ConnectOptions = {},
+  ): Promise<string> {
+    const database = connect.database ?? this.odoo.databases[0];
+    if (!this.odoo.databases.includes(database)) throw new Error(`fake Odoo has no database ${database}`);
     const storeId = String(randomInt(700_000_000, 799_999_999));
-    this.sim.addStore({ id: storeId, plan: 'plus' });
+    this.sim.addStore({ id: storeId, plan: this.options.plan });
+    prepare?.(storeId);
     const tokens = this.sim.issueTokens(storeId);
     await this.poster.post(storeId, 'app.installed', {
       id: 1,
@@ -132,7 +181,7 @@ export class ServiceStack {
       app_name: 'Salla ⇄ Odoo sync',
       settings: {
         odoo_url: this.odoo.url,
-        odoo_database: this.odoo.databases[0],
+        odoo_database: database,
         odoo_login: 'admin',
         odoo_api_key: ODOO_API_KEY,
         sync_enabled: true,
@@ -141,50 +190,12 @@ export class ServiceStack {
     return storeId;
   }
 
-  /**
-   * The shared development broker holds every earlier run's messages, and a new consumer group starts from
-   * the beginning of each topic: tens of thousands of other stores' events would stand between the services
-   * and this run's. Committing this run's groups at the current end of every topic first makes the broker
-   * look like a fresh cluster's to them. (Topics created later by the services start empty anyway.)
-   */
-  private async startGroupsAtTopicEnds(): Promise<void> {
-    const { kafkaBrokers } = integrationEnv();
-    const kafka = new Kafka({
-      clientId: `${this.run}-setup`,
-      brokers: kafkaBrokers,
-      logLevel: logLevel.NOTHING,
-    });
-    const admin = kafka.admin();
-    await admin.connect();
-    const ends: Array<{ topic: string; partition: number; offset: string }> = [];
-    try {
-      const topics = (await admin.listTopics()).filter((t) => !t.startsWith('__'));
-      for (const topic of topics) {
-        for (const { partition, high } of await admin.fetchTopicOffsets(topic)) {
-          ends.push({ topic, partition, offset: high });
-        }
-      }
-    } finally {
-      await admin.disconnect();
-    }
-    // One short-lived member per group commits every end at once (admin.setOffsets joins the group once per
-    // topic, seconds each). It consumes nothing: its topics are paused and it commits only these offsets.
-    const topics = [...new Set(ends.map((e) => e.topic))];
-    await Promise.all(
-      (['gateway', 'salla-connector', 'odoo-connector'] as const).map(async (app) => {
-        const consumer = kafka.consumer({ groupId: `${this.run}-${app}` });
-        const joined = new Promise((resolve) => consumer.on(consumer.events.GROUP_JOIN, resolve));
-        await consumer.connect();
-        try {
-          await consumer.subscribe({ topics, fromBeginning: false });
-          await consumer.run({ autoCommit: false, eachBatch: () => Promise.resolve() });
-          consumer.pause(topics.map((topic) => ({ topic })));
-          await joined;
-          await consumer.commitOffsets(ends);
-        } finally {
-          await consumer.disconnect();
-        }
-      }),
+  /** This run's groups start at the current topic ends (see `startGroupsAtTopicEnds`). */
+  private startGroupsAtTopicEnds(): Promise<void> {
+    const apps: AppName[] = ['gateway', 'salla-connector', 'odoo-connector', 'privacy-service'];
+    return startGroupsAtTopicEnds(
+      integrationEnv().kafkaBrokers,
+      apps.map((app) => `${this.run}-${app}`),
     );
   }
 
@@ -290,8 +301,24 @@ export class ServiceStack {
   }
 
   private envOf(app: AppName): Record<string, string> {
+    return { ...this.baseEnvOf(app), ...this.options.envOf[app] };
+  }
+
+  /** The Mongo database of `app` (or of the shared key ring, `keyring`) in this run. */
+  databaseOf(app: AppName | 'keyring'): string {
+    return `${this.run}_${app}`.replace(/[^a-zA-Z0-9_]/g, '_');
+  }
+
+  /** Base URL of the first running instance of `app`. */
+  urlOf(app: AppName): string {
+    const found = this.instances.find((i) => i.app === app);
+    if (!found) throw new Error(`no running ${app}`);
+    return found.url;
+  }
+
+  private baseEnvOf(app: AppName): Record<string, string> {
     const { kafkaBrokers, mongoUri } = integrationEnv();
-    const db = (suffix: string): string => `${this.run}_${suffix}`.replace(/[^a-zA-Z0-9_]/g, '_');
+    const db = (suffix: string): string => this.databaseOf(suffix as AppName);
     const common = {
       NODE_ENV: 'production',
       HTTP_HOST: '127.0.0.1',
@@ -319,6 +346,8 @@ export class ServiceStack {
         };
       case 'odoo-connector':
         return { ...common, ODOO_ALLOW_HTTP: 'true', ODOO_ALLOW_HOSTS: '127.0.0.1' };
+      case 'privacy-service':
+        return { ...common, PRIVACY_API_TOKENS: PRIVACY_TOKEN, PRIVACY_WATCHDOG_INTERVAL_MS: '500' };
     }
   }
 }

@@ -5,3 +5,5 @@ export * from './integration-env';
 export * from './service-process';
 export * from './unique-name';
 export * from './wait-for';
+export * from './private-infra';
+export * from './topic-ends';
