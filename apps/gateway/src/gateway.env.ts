@@ -22,6 +22,16 @@ export class GatewayEnv extends BaseEnv {
   @Max(16 * 1024 * 1024)
   WEBHOOK_BODY_LIMIT_BYTES = 1024 * 1024;
 
+  /**
+   * Webhooks worked on at once by one gateway; more are answered 503 with Retry-After: 1 (Salla retries)
+   * instead of waiting in memory while Mongo or Kafka is slow.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  WEBHOOK_MAX_IN_FLIGHT = 200;
+
   /** How long a delivery's body hash is remembered to recognise Salla's retries; then the claim is swept. */
   @Transform(toInt)
   @IsInt()

@@ -27,9 +27,15 @@ export const OdooConnectorService: ServiceDefinition<OdooConnectorEnv> = {
     Topic.BackfillShippingMethodUpserted,
     Topic.BackfillPaymentMethodUpserted,
     Topic.BackfillOrderUpserted,
+    Topic.OpsStoreKeyRotated,
+    Topic.InventoryLevelChanged,
+    Topic.OpsOdooConnectionCheckRequested,
     // published
     Topic.StoreSyncReady,
     Topic.OpsSyncResult,
+    Topic.OpsStoreKeyReencrypted,
+    Topic.InventoryLevelSet,
+    Topic.SalesOrderStatusSet,
   ],
   features: () => [PrivacyParticipantModule.forService('odoo-connector'), OdooConnectorModule],
 };

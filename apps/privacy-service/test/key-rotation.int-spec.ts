@@ -14,7 +14,7 @@ import {
   StoreKeyShreddedError,
 } from '@app/crypto';
 import { MongoConnection } from '@app/persistence';
-import { integrationEnv, waitFor } from '@app/testing';
+import { integrationEnv, PrivateInfra, waitFor } from '@app/testing';
 
 import { sallaOrder } from '../../../test/e2e-observe/salla-orders';
 import { ServiceStack } from '../../../test/e2e-observe/service-stack';
@@ -43,9 +43,16 @@ interface ActivityLine {
 describe('rotating a store data key from the admin API (whole stack as processes)', () => {
   let stack: ServiceStack;
   let mongo: MongoConnection;
+  let infra: PrivateInfra | undefined;
+  let restoreEnv = (): void => undefined;
   let crypto: CryptoService;
 
   beforeAll(async () => {
+    // A Kafka and a FerretDB of this test's own: on the shared broker other suites' services read this store's
+    // topics and dead-letter what they cannot open, which the gateway then indexes as the store's dead letters.
+    infra = await PrivateInfra.start();
+    restoreEnv = infra.useInThisProcess();
+    await infra.createTopics();
     stack = await ServiceStack.start({
       privacy: true,
       envOf: {
@@ -71,6 +78,8 @@ describe('rotating a store data key from the admin API (whole stack as processes
   afterAll(async () => {
     await mongo?.close();
     await stack?.stop();
+    await infra?.stop();
+    restoreEnv();
   });
 
   const db = (app: 'salla-connector' | 'odoo-connector') =>

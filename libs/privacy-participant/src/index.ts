@@ -11,3 +11,4 @@ export * from './store-configuration-exporter';
 export * from './store-data-eraser';
 export * from './store-erasure-guard';
 export * from './store-erasure-marks';
+export * from './key-reencryption-reporter';

@@ -54,7 +54,9 @@ export function participantSettingsOf(config: object | undefined): PrivacyPartic
       DEFAULT_PARTICIPANT_SETTINGS.notErasedCacheMs,
     ),
     marksDbName:
-      typeof keyringDb === 'string' && keyringDb !== '' ? keyringDb : DEFAULT_PARTICIPANT_SETTINGS.marksDbName,
+      typeof keyringDb === 'string' && keyringDb !== ''
+        ? keyringDb
+        : DEFAULT_PARTICIPANT_SETTINGS.marksDbName,
   };
 }
 

@@ -5,6 +5,7 @@ import { Topic } from '@app/contracts';
 import { type PrivacyCollection, PrivacyCollectionRegistry } from './data-class-registry';
 import { ErasureRequestHandler } from './erasure-request.handler';
 import { ExportRequestHandler } from './export-request.handler';
+import { KeyReencryptionReporter } from './key-reencryption-reporter';
 import { LateWriteSweeper } from './late-write-sweeper';
 import { PARTICIPANT_SERVICE_NAME } from './participant-service-name';
 import { participantSettingsProvider } from './participant-settings';
@@ -56,6 +57,7 @@ export class PrivacyParticipantModule {
         LateWriteSweeper,
         StoreConfigurationExporter,
         RetentionSweeper,
+        KeyReencryptionReporter,
         participantSettingsProvider,
         { provide: PARTICIPANT_SERVICE_NAME, useValue: service },
       ],
@@ -66,6 +68,7 @@ export class PrivacyParticipantModule {
         LateWriteSweeper,
         StoreConfigurationExporter,
         RetentionSweeper,
+        KeyReencryptionReporter,
       ],
     };
   }

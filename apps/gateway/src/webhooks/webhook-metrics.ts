@@ -37,6 +37,11 @@ export const webhookMetrics = {
     'gateway.webhooks.erased_store',
     'Verified Salla webhooks of an erased (uninstalled) store, dropped without storing or sealing',
   ),
+  /** gateway_webhooks_shed_total: answered 503 at once because WEBHOOK_MAX_IN_FLIGHT were being worked on. */
+  shed: metrics.counter(
+    'gateway.webhooks.shed',
+    'Salla webhooks answered 503 (retry) because the gateway was at its in-flight limit',
+  ),
   /** gateway_webhooks_unavailable_total: Kafka or Mongo could not take the delivery; answered 503. */
   unavailable: metrics.counter(
     'gateway.webhooks.unavailable',

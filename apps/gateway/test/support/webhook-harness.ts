@@ -9,7 +9,7 @@ import { runService, type RunningService } from '@app/bootstrap';
 import { type EventEnvelope, sallaWebhookDataAad, type SallaWebhookReceived, Topic } from '@app/contracts';
 import { CryptoService } from '@app/crypto';
 import { getModelToken } from '@app/persistence';
-import { waitFor } from '@app/testing';
+import { startGroupsAtTopicEnds, waitFor } from '@app/testing';
 
 import { GatewayService } from '../../src/gateway.service';
 import { DELIVERY_CLAIM_MODEL, type DeliveryClaim } from '../../src/webhooks/delivery-claim.schema';
@@ -149,18 +149,25 @@ function decodeHeaders(headers: IHeaders | undefined): Record<string, string> {
   return out;
 }
 
-/** Reads `salla.webhook.received.v1` from the beginning and keeps the messages of the stores it watches. */
+/**
+ * Reads `salla.webhook.received.v1` from where it ends when the reader starts (not the shared broker's whole
+ * backlog) and keeps the messages of the stores it watches.
+ */
 export class IntakeTopicReader {
   private readonly consumer: Consumer;
   private readonly watched = new Set<string>();
   private readonly messages: IntakeMessage[] = [];
 
-  constructor(kafkaBrokers: string[], groupId: string) {
+  constructor(
+    private readonly kafkaBrokers: string[],
+    private readonly groupId: string,
+  ) {
     const kafka = new Kafka({ clientId: groupId, brokers: kafkaBrokers, logLevel: logLevel.NOTHING });
     this.consumer = kafka.consumer({ groupId });
   }
 
   async start(): Promise<void> {
+    await startGroupsAtTopicEnds(this.kafkaBrokers, [this.groupId]);
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: Topic.SallaWebhookReceived, fromBeginning: true });
     await this.consumer.run({

@@ -1,11 +1,11 @@
 import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 
-import { type EventEnvelope, keyFor, ODOO_API_KEY_AAD, StoreKeyRotated, Topic } from '@app/contracts';
-import { CryptoService, keyReencryptionReport, type ReencryptionResult } from '@app/crypto';
-import { EventPublisher, KafkaEvent, newEnvelope } from '@app/messaging';
+import { type EventEnvelope, ODOO_API_KEY_AAD, StoreKeyRotated, Topic } from '@app/contracts';
+import { CryptoService } from '@app/crypto';
+import { KafkaEvent } from '@app/messaging';
+import { KeyReencryptionReporter } from '@app/privacy-participant';
 
-import { ActivityLog, SERVICE_NAME } from '../activity/activity-log';
 import { OdooConnectionsRepository } from './odoo-connections.repository';
 
 /**
@@ -19,34 +19,12 @@ export class ConnectionKeyRotationHandler {
   constructor(
     private readonly connections: OdooConnectionsRepository,
     private readonly crypto: CryptoService,
-    private readonly publisher: EventPublisher,
-    private readonly activity: ActivityLog,
+    private readonly reporter: KeyReencryptionReporter,
   ) {}
 
   @KafkaEvent(Topic.OpsStoreKeyRotated, StoreKeyRotated)
-  async onRotated(@Payload() event: EventEnvelope<StoreKeyRotated>): Promise<void> {
-    const { storeId } = event;
-    const result: ReencryptionResult = { reencryptedCount: 0, details: 'Odoo connection API key' };
-    try {
-      result.reencryptedCount = await this.reencryptApiKey(storeId);
-    } catch (err) {
-      result.error = err;
-    }
-    const { report, message } = keyReencryptionReport(SERVICE_NAME, event.payload, result);
-    await this.publisher.publish(
-      Topic.OpsStoreKeyReencrypted,
-      newEnvelope(Topic.OpsStoreKeyReencrypted, storeId, report),
-      { key: keyFor(storeId) },
-    );
-    await this.activity.record(storeId, {
-      entityType: 'store',
-      entityId: storeId,
-      outcome: report.outcome === 'reencrypted' ? 'ok' : 'failed',
-      message,
-      ...(report.outcome === 'failed' ? { errorCode: 'key_rotation.reencrypt_failed' } : {}),
-      eventId: event.id,
-      correlationId: event.payload.requestId,
-    });
+  onRotated(@Payload() event: EventEnvelope<StoreKeyRotated>): Promise<void> {
+    return this.reporter.answer(event, 'Odoo connection API key', () => this.reencryptApiKey(event.storeId));
   }
 
   private async reencryptApiKey(storeId: string): Promise<number> {

@@ -2,17 +2,14 @@ import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import type { Model } from 'mongoose';
 
-import { type EventEnvelope, type EncryptedValue, keyFor, StoreKeyRotated, Topic } from '@app/contracts';
-import { CryptoService, keyReencryptionReport, type ReencryptionResult } from '@app/crypto';
-import { EventPublisher, KafkaEvent, newEnvelope } from '@app/messaging';
+import { type EventEnvelope, type EncryptedValue, StoreKeyRotated, Topic } from '@app/contracts';
+import { CryptoService } from '@app/crypto';
+import { KafkaEvent } from '@app/messaging';
 import { InjectModel, StoreScopedRepository } from '@app/persistence';
-import { EXPORT_PART_AAD } from '@app/privacy-participant';
+import { EXPORT_PART_AAD, KeyReencryptionReporter } from '@app/privacy-participant';
 
 import { EXPORT_DOCUMENT_AAD } from '../exports/export-assembler';
 import { EXPORT_MODEL, type StoreExport } from '../exports/export.schema';
-import { KeyRotationActivityLog } from './key-rotation-activity-log';
-
-const SERVICE = 'privacy-service';
 
 /**
  * The privacy service's own sealed values of a store: its configuration exports (each service's part, and
@@ -26,36 +23,14 @@ export class ExportKeyRotationHandler {
   constructor(
     @InjectModel(EXPORT_MODEL) model: Model<StoreExport>,
     private readonly crypto: CryptoService,
-    private readonly publisher: EventPublisher,
-    private readonly activity: KeyRotationActivityLog,
+    private readonly reporter: KeyReencryptionReporter,
   ) {
     this.exports = new StoreScopedRepository(model);
   }
 
   @KafkaEvent(Topic.OpsStoreKeyRotated, StoreKeyRotated)
-  async onRotated(@Payload() event: EventEnvelope<StoreKeyRotated>): Promise<void> {
-    const { storeId } = event;
-    const result: ReencryptionResult = { reencryptedCount: 0, details: 'configuration exports' };
-    try {
-      result.reencryptedCount = await this.reencryptExports(storeId);
-    } catch (err) {
-      result.error = err;
-    }
-    const { report, message } = keyReencryptionReport(SERVICE, event.payload, result);
-    await this.publisher.publish(
-      Topic.OpsStoreKeyReencrypted,
-      newEnvelope(Topic.OpsStoreKeyReencrypted, storeId, report),
-      { key: keyFor(storeId) },
-    );
-    await this.activity.record(storeId, {
-      entityType: 'store',
-      entityId: storeId,
-      outcome: report.outcome === 'reencrypted' ? 'ok' : 'failed',
-      message,
-      ...(report.outcome === 'failed' ? { errorCode: 'key_rotation.reencrypt_failed' } : {}),
-      eventId: event.id,
-      correlationId: event.payload.requestId,
-    });
+  onRotated(@Payload() event: EventEnvelope<StoreKeyRotated>): Promise<void> {
+    return this.reporter.answer(event, 'configuration exports', () => this.reencryptExports(event.storeId));
   }
 
   private async reencryptExports(storeId: string): Promise<number> {

@@ -4,16 +4,15 @@ import { Payload } from '@nestjs/microservices';
 import {
   type EncryptedValue,
   type EventEnvelope,
-  keyFor,
   SALLA_ACCESS_TOKEN_AAD,
   SALLA_REFRESH_TOKEN_AAD,
   StoreKeyRotated,
   Topic,
 } from '@app/contracts';
-import { CryptoService, keyReencryptionReport, type ReencryptionResult } from '@app/crypto';
-import { EventPublisher, KafkaEvent, newEnvelope } from '@app/messaging';
+import { CryptoService } from '@app/crypto';
+import { KafkaEvent } from '@app/messaging';
+import { KeyReencryptionReporter } from '@app/privacy-participant';
 
-import { ActivityLog, SERVICE_NAME } from '../activity/activity-log';
 import { SallaTokenVault } from './salla-token-vault';
 
 /**
@@ -27,34 +26,14 @@ export class TokenKeyRotationHandler {
   constructor(
     private readonly vault: SallaTokenVault,
     private readonly crypto: CryptoService,
-    private readonly publisher: EventPublisher,
-    private readonly activity: ActivityLog,
+    private readonly reporter: KeyReencryptionReporter,
   ) {}
 
   @KafkaEvent(Topic.OpsStoreKeyRotated, StoreKeyRotated)
-  async onRotated(@Payload() event: EventEnvelope<StoreKeyRotated>): Promise<void> {
-    const { storeId } = event;
-    const result: ReencryptionResult = { reencryptedCount: 0, details: 'Salla access and refresh tokens' };
-    try {
-      result.reencryptedCount = await this.reencryptTokens(storeId);
-    } catch (err) {
-      result.error = err;
-    }
-    const { report, message } = keyReencryptionReport(SERVICE_NAME, event.payload, result);
-    await this.publisher.publish(
-      Topic.OpsStoreKeyReencrypted,
-      newEnvelope(Topic.OpsStoreKeyReencrypted, storeId, report),
-      { key: keyFor(storeId) },
+  onRotated(@Payload() event: EventEnvelope<StoreKeyRotated>): Promise<void> {
+    return this.reporter.answer(event, 'Salla access and refresh tokens', () =>
+      this.reencryptTokens(event.storeId),
     );
-    await this.activity.record(storeId, {
-      entityType: 'store',
-      entityId: storeId,
-      outcome: report.outcome === 'reencrypted' ? 'ok' : 'failed',
-      message,
-      ...(report.outcome === 'failed' ? { errorCode: 'key_rotation.reencrypt_failed' } : {}),
-      eventId: event.id,
-      correlationId: event.payload.requestId,
-    });
   }
 
   private async reencryptTokens(storeId: string): Promise<number> {

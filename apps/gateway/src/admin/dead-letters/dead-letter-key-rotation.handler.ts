@@ -2,15 +2,14 @@ import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import type { Model } from 'mongoose';
 
-import { type EventEnvelope, keyFor, StoreKeyRotated, Topic } from '@app/contracts';
-import { CryptoService, keyReencryptionReport, type ReencryptionResult } from '@app/crypto';
-import { EventPublisher, KafkaEvent, newEnvelope, OpsActivityLog } from '@app/messaging';
+import { type EventEnvelope, StoreKeyRotated, Topic } from '@app/contracts';
+import { CryptoService } from '@app/crypto';
+import { KafkaEvent } from '@app/messaging';
 import { assertStoreId, InjectModel } from '@app/persistence';
+import { KeyReencryptionReporter } from '@app/privacy-participant';
 
 import { DEAD_LETTER_MODEL, type DeadLetter } from './dead-letter.schema';
 import { DEAD_LETTER_AAD } from './sealed-message';
-
-const SERVICE = 'gateway';
 
 /**
  * After the privacy service rotated a store's data key: the gateway's sealed data at rest for the store, the
@@ -19,40 +18,17 @@ const SERVICE = 'gateway';
  */
 @Controller()
 export class DeadLetterKeyRotationHandler {
-  private readonly activity: OpsActivityLog;
-
   constructor(
     @InjectModel(DEAD_LETTER_MODEL) private readonly deadLetters: Model<DeadLetter>,
     private readonly crypto: CryptoService,
-    private readonly publisher: EventPublisher,
-  ) {
-    this.activity = new OpsActivityLog(publisher, { service: SERVICE, defaultDirection: 'salla_to_odoo' });
-  }
+    private readonly reporter: KeyReencryptionReporter,
+  ) {}
 
   @KafkaEvent(Topic.OpsStoreKeyRotated, StoreKeyRotated)
-  async onRotated(@Payload() event: EventEnvelope<StoreKeyRotated>): Promise<void> {
-    const { storeId } = event;
-    const result: ReencryptionResult = { reencryptedCount: 0, details: 'dead-lettered messages' };
-    try {
-      result.reencryptedCount = await this.reencryptDeadLetters(storeId);
-    } catch (err) {
-      result.error = err;
-    }
-    const { report, message } = keyReencryptionReport(SERVICE, event.payload, result);
-    await this.publisher.publish(
-      Topic.OpsStoreKeyReencrypted,
-      newEnvelope(Topic.OpsStoreKeyReencrypted, storeId, report),
-      { key: keyFor(storeId) },
+  onRotated(@Payload() event: EventEnvelope<StoreKeyRotated>): Promise<void> {
+    return this.reporter.answer(event, 'dead-lettered messages', () =>
+      this.reencryptDeadLetters(event.storeId),
     );
-    await this.activity.record(storeId, {
-      entityType: 'store',
-      entityId: storeId,
-      outcome: report.outcome === 'reencrypted' ? 'ok' : 'failed',
-      message,
-      ...(report.outcome === 'failed' ? { errorCode: 'key_rotation.reencrypt_failed' } : {}),
-      eventId: event.id,
-      correlationId: event.payload.requestId,
-    });
   }
 
   private async reencryptDeadLetters(storeId: string): Promise<number> {
