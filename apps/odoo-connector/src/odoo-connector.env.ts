@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
 
 import { BaseEnv } from '@app/config';
 
@@ -69,6 +69,41 @@ export class OdooConnectorEnv extends BaseEnv {
   @Min(10)
   @Max(60000)
   ODOO_BATCH_WAIT_MS = 500;
+
+  /** How often each connected store's Odoo is polled for stock changes and finished deliveries; 0 turns it off. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(86400000)
+  ODOO_STOCK_POLL_INTERVAL_MS = 60000;
+
+  /**
+   * The quantity sent to Salla: `free` (default) = on hand minus reserved at the synced location, what is
+   * still sellable (stock promised to confirmed orders is not offered twice); `on_hand` = the quants' quantity.
+   */
+  @IsIn(['free', 'on_hand'])
+  ODOO_STOCK_QUANTITY: 'free' | 'on_hand' = 'free';
+
+  /**
+   * Default Salla payment method → Odoo journal (by journal code) for stores without their own mapping of the
+   * method: `code=JOURNAL` pairs, comma-separated, e.g. `mada=BNK1,credit_card=BNK1`. Empty (default): no
+   * default; a paid order gets its payment registered only where the store maps its method to a journal.
+   */
+  @IsString()
+  @Matches(/^\s*([\w.-]+\s*=\s*[\w.-]+\s*(,\s*[\w.-]+\s*=\s*[\w.-]+\s*)*)?$/, {
+    message: 'ODOO_PAYMENT_JOURNALS must be comma-separated method=JOURNALCODE pairs',
+  })
+  ODOO_PAYMENT_JOURNALS = '';
+
+  /** The parsed default payment journals: lower-case Salla method code → Odoo journal code. */
+  paymentJournalDefaults(): Map<string, string> {
+    return new Map(
+      this.ODOO_PAYMENT_JOURNALS.split(',')
+        .map((pair) => pair.split('=').map((part) => part.trim()))
+        .filter((pair): pair is [string, string] => pair.length === 2 && !!pair[0] && !!pair[1])
+        .map(([method, journal]) => [method.toLowerCase(), journal]),
+    );
+  }
 
   /** The parsed allow-list. */
   allowHosts(): string[] {

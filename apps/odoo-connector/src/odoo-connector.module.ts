@@ -8,6 +8,8 @@ import { ODOO_BINDING_MODEL, odooBindingSchema } from './bindings/binding-cache.
 import { BatchBindings } from './bindings/batch-bindings';
 import { OdooBindings } from './bindings/odoo-bindings';
 import { ConnectionChecker } from './connections/connection-checker';
+import { ConnectionCheckRequestedHandler } from './connections/connection-check-requested.handler';
+import { ConnectionKeyRotationHandler } from './connections/connection-key-rotation.handler';
 import { ConnectionSettingsHandler } from './connections/connection-settings.handler';
 import { ODOO_CONNECTION_MODEL, odooConnectionSchema } from './connections/odoo-connection.schema';
 import { OdooClients } from './connections/odoo-clients';
@@ -17,11 +19,13 @@ import { CarriersAndPayments } from './sync/carriers-and-payments';
 import { CatalogBatch } from './sync/catalog-batch';
 import { OdooLookups } from './sync/odoo-lookups';
 import { Orders } from './sync/orders';
+import { PAYMENT_SYNC_MODELS, PAYMENT_SYNC_PROVIDERS } from './sync/payment-sync.providers';
 import { Partners } from './sync/partners';
 import { Products } from './sync/products';
 import { StoreBatchCoalescer } from './sync/store-batch-coalescer';
 import { SyncEventsHandler } from './sync/sync-events.handler';
 import { SyncRunner } from './sync/sync-runner';
+import { STOCK_SYNC_CONTROLLERS, STOCK_SYNC_MODELS, STOCK_SYNC_PROVIDERS } from './stock-sync';
 
 /** Everything the Odoo connector does: connection settings, bindings and the Salla → Odoo sync. */
 @Module({
@@ -29,9 +33,18 @@ import { SyncRunner } from './sync/sync-runner';
     PersistenceModule.forFeature([
       { name: ODOO_CONNECTION_MODEL, schema: odooConnectionSchema },
       { name: ODOO_BINDING_MODEL, schema: odooBindingSchema },
+      ...PAYMENT_SYNC_MODELS,
+      ...STOCK_SYNC_MODELS,
     ]),
   ],
-  controllers: [ConnectionSettingsHandler, SyncEventsHandler, BackfillBatchHandler],
+  controllers: [
+    ConnectionSettingsHandler,
+    ConnectionKeyRotationHandler,
+    ConnectionCheckRequestedHandler,
+    SyncEventsHandler,
+    BackfillBatchHandler,
+    ...STOCK_SYNC_CONTROLLERS,
+  ],
   providers: [
     ActivityLog,
     OdooConnectionsRepository,
@@ -48,6 +61,8 @@ import { SyncRunner } from './sync/sync-runner';
     SyncRunner,
     CatalogBatch,
     StoreBatchCoalescer,
+    ...PAYMENT_SYNC_PROVIDERS,
+    ...STOCK_SYNC_PROVIDERS,
   ],
 })
 export class OdooConnectorModule {}

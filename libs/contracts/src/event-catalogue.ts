@@ -159,10 +159,11 @@ export const EVENT_CATALOGUE = {
     BackfillRequested,
     "Command: read the store's data from Salla again and emit it on the backfill topics.",
   ),
-  [Topic.BackfillCategoryUpserted]: entityKeyed(
+  // Keyed by store, not category: a store's whole tree lands on one partition, in the order it was read
+  // (parents before children), so the odoo-connector creates it in one call per tree level.
+  [Topic.BackfillCategoryUpserted]: storeKeyed(
     CategoryUpserted,
-    'A category read by a backfill (same payload as the live topic).',
-    (p) => p.categoryId,
+    'A category read by a backfill (same payload as the live topic), keyed by store.',
   ),
   [Topic.BackfillProductUpserted]: entityKeyed(
     ProductUpserted,

@@ -9,6 +9,8 @@ import {
   type Vals,
 } from './fake-database';
 import { lineAmounts, round2 } from './money';
+import { withStockModels } from './stock-models';
+import { withAccountModels } from './account-models';
 
 /** A field value as Odoo would print it in a name or message (strings and numbers as is, anything else as JSON). */
 function printable(value: unknown): string {
@@ -488,7 +490,7 @@ function irModelData(): ModelSpec {
 }
 
 export function buildModels(style: FakeOdooStyle): Record<string, ModelSpec> {
-  return {
+  return withAccountModels(style, withStockModels(style, {
     'res.users': {
       description: 'User',
       fields: { name: char, login: { type: 'char', required: true }, active },
@@ -539,6 +541,7 @@ export function buildModels(style: FakeOdooStyle): Record<string, ModelSpec> {
       fields: {
         name: { type: 'char', required: true },
         parent_id: m2o('product.category'),
+        child_id: o2m('product.category', 'parent_id'),
         complete_name: {
           type: 'char',
           compute: (db, c) => {
@@ -628,7 +631,7 @@ export function buildModels(style: FakeOdooStyle): Record<string, ModelSpec> {
     'sale.order': saleOrder(style),
     'sale.order.line': saleOrderLine(style),
     'ir.model.data': irModelData(),
-  };
+  }));
 }
 
 export interface SeedOptions {

@@ -5,12 +5,15 @@ import {
   CategoryUpserted,
   type EventEnvelope,
   ProductUpserted,
+  SalesOrderUpserted,
   type SyncEntityType,
   Topic,
 } from '@app/contracts';
 import { type BatchItem, KafkaEventBatch, KafkaEventContext } from '@app/messaging';
 
 import { CatalogBatch } from './catalog-batch';
+import { Orders } from './orders';
+import { OrdersBatch } from './orders-batch';
 import { Products } from './products';
 import { StoreBatchCoalescer } from './store-batch-coalescer';
 import { type ApplyResult, SyncRunner } from './sync-runner';
@@ -20,7 +23,13 @@ import type { StoreOdoo } from '../bindings/odoo-bindings';
 const PARTITION_BATCH = 500;
 
 /**
- * Backfill categories and products in batches (the live topics keep the one-event path of SyncEventsHandler).
+ * A store's categories are few and form a tree: they are gathered whole (up to MAX_FLUSH) so the tree is
+ * created in as few calls as possible, rather than cut every ODOO_BATCH_SIZE records.
+ */
+const WHOLE = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Backfill categories, products and orders in batches (the live topics keep the one-event path of SyncEventsHandler).
  * A batch handler receives consecutive messages of one partition; they are grouped per store and merged with
  * the other partitions' messages of that store (StoreBatchCoalescer) so each Odoo create carries ≥ 100
  * records. A single message (the messaging layer's one-at-a-time retry after a failed batch) takes the
@@ -33,6 +42,8 @@ export class BackfillBatchHandler {
     private readonly products: Products,
     private readonly catalog: CatalogBatch,
     private readonly coalescer: StoreBatchCoalescer,
+    private readonly orders: Orders,
+    private readonly ordersBatch: OrdersBatch,
   ) {}
 
   @KafkaEventBatch(Topic.BackfillCategoryUpserted, CategoryUpserted, { maxBatchSize: PARTITION_BATCH })
@@ -43,6 +54,7 @@ export class BackfillBatchHandler {
       (c) => c.categoryId,
       (odoo, c) => this.products.applyCategory(odoo, c),
       (odoo, all) => this.catalog.applyCategories(odoo, all),
+      WHOLE,
     );
   }
 
@@ -57,12 +69,24 @@ export class BackfillBatchHandler {
     );
   }
 
+  @KafkaEventBatch(Topic.BackfillOrderUpserted, SalesOrderUpserted, { maxBatchSize: PARTITION_BATCH })
+  onOrders(@Payload() items: ReadonlyArray<BatchItem<SalesOrderUpserted>>): Promise<void> {
+    return this.apply(
+      items,
+      'order',
+      (o) => o.orderId,
+      (odoo, o) => this.orders.applyUpsert(odoo, o),
+      (odoo, all) => this.ordersBatch.applyOrders(odoo, all),
+    );
+  }
+
   private async apply<P extends object>(
     items: ReadonlyArray<BatchItem<P>>,
     entityType: SyncEntityType,
     idOf: (payload: P) => string,
     one: (odoo: StoreOdoo, payload: P) => Promise<ApplyResult>,
     many: (odoo: StoreOdoo, payloads: P[]) => Promise<ApplyResult[]>,
+    flushAt?: number,
   ): Promise<void> {
     if (items.length === 1) {
       const { event, meta } = items[0];
@@ -76,13 +100,17 @@ export class BackfillBatchHandler {
     for (const { event } of items) byStore.set(event.storeId, [...(byStore.get(event.storeId) ?? []), event]);
     await Promise.all(
       [...byStore].map(([storeId, events]) =>
-        this.coalescer.add(`${entityType}:${storeId}`, events, (all) =>
-          this.runner.runMany(
-            storeId,
-            entityType,
-            all.map((event) => ({ event, entityId: idOf(event.payload) })),
-            (odoo) => applyLatest(odoo, all, idOf, many),
-          ),
+        this.coalescer.add(
+          `${entityType}:${storeId}`,
+          events,
+          (all) =>
+            this.runner.runMany(
+              storeId,
+              entityType,
+              all.map((event) => ({ event, entityId: idOf(event.payload) })),
+              (odoo) => applyLatest(odoo, all, idOf, many),
+            ),
+          flushAt,
         ),
       ),
     );

@@ -4,18 +4,21 @@ import type { PaymentMethodUpserted, ShippingMethodUpserted } from '@app/contrac
 
 import { OdooBindings, type StoreOdoo } from '../bindings/odoo-bindings';
 import { OdooMissingRecordError } from '../odoo-client';
+import { PaymentJournals } from './payment-journals';
 import { Products } from './products';
 import type { ApplyResult } from './sync-runner';
 
 /**
  * Shipping methods → `delivery.carrier` (an Odoo without the Delivery app is reported, not crashed on);
- * payment methods are only noted: journals are mapped by the merchant, never created.
+ * payment methods are mapped to an existing Odoo journal of the same name or code (PaymentJournals), never to a
+ * created one.
  */
 @Injectable()
 export class CarriersAndPayments {
   constructor(
     private readonly bindings: OdooBindings,
     private readonly products: Products,
+    private readonly journals: PaymentJournals,
   ) {}
 
   async applyShipping(odoo: StoreOdoo, method: ShippingMethodUpserted): Promise<ApplyResult> {
@@ -65,10 +68,19 @@ export class CarriersAndPayments {
     }
   }
 
-  applyPayment(_odoo: StoreOdoo, method: PaymentMethodUpserted): Promise<ApplyResult> {
-    return Promise.resolve({
+  async applyPayment(odoo: StoreOdoo, method: PaymentMethodUpserted): Promise<ApplyResult> {
+    const journal = await this.journals.matchByName(odoo, method);
+    const label = `Payment method "${method.name}" (${method.code})${method.isActive ? '' : ', disabled,'}`;
+    if (journal) {
+      return {
+        outcome: 'ok',
+        message: `${label} is mapped to the Odoo journal ${journal}: paid orders get their payment registered there`,
+      };
+    }
+    return {
       outcome: 'ok',
-      message: `Payment method "${method.name}" (${method.code}) noted${method.isActive ? '' : ' as disabled'}: payments are registered in the Odoo journal mapped to it; no journal is created`,
-    });
+      errorCode: 'payment.journal_unmapped',
+      message: `${label} has no Odoo journal: paid orders are confirmed but their payment is not registered. Create a bank or cash journal named "${method.name}" in Odoo (the connector never creates journals), then re-sync`,
+    };
   }
 }

@@ -78,6 +78,36 @@ export class OdooLookups {
     );
   }
 
+  /**
+   * The active bank or cash journal with this code, or null. Not remembered when missing: the merchant may
+   * create it any time, and the next order should find it.
+   */
+  async journalId(client: OdooClient, code: string): Promise<number | null> {
+    const key = `journal:${code}`;
+    const id = await this.remember(client, key, async () => {
+      const rows = await client.searchRead<{ id: number }>(
+        'account.journal',
+        [
+          ['code', '=', code],
+          ['type', 'in', ['bank', 'cash']],
+          ['active', '=', true],
+        ],
+        ['id'],
+        { limit: 1 },
+      );
+      return rows[0]?.id ?? null;
+    });
+    if (id === null) this.memo.get(client)?.delete(key);
+    return id;
+  }
+
+  /** The payment's free-text field our reference goes in: `ref` until 17, `memo` from 18. */
+  paymentMemoField(client: OdooClient): Promise<string> {
+    return this.remember(client, 'memoField', async () =>
+      (await client.version()).major >= 18 ? 'memo' : 'ref',
+    );
+  }
+
   private remember<T>(client: OdooClient, key: string, load: () => Promise<T>): Promise<T> {
     let perClient = this.memo.get(client);
     if (!perClient) this.memo.set(client, (perClient = new Map<string, Promise<unknown>>()));

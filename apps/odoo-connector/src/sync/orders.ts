@@ -6,6 +6,7 @@ import { OdooBindings, type StoreOdoo } from '../bindings/odoo-bindings';
 import { OdooValidationError, type OdooValues } from '../odoo-client';
 import { chooseTaxes, type DraftLine, priceUnitFor, round2 } from './order-amounts';
 import { OdooLookups } from './odoo-lookups';
+import { OrderPayments, type PaymentNote } from './order-payments';
 import { Partners } from './partners';
 import { Products } from './products';
 import type { ApplyResult } from './sync-runner';
@@ -15,8 +16,12 @@ const ORDER = 'sale.order';
 /** Salla base statuses that mean the order is cancelled. */
 const CANCELLED_SLUGS = new Set(['canceled', 'cancelled']);
 
-interface OdooOrder {
+export const isCancelled = (order: SalesOrderUpserted): boolean =>
+  CANCELLED_SLUGS.has(order.status.slug) || order.payment.status === 'cancelled';
+
+export interface OdooOrder {
   id: number;
+  name: string;
   state: string;
   amount_total: number;
   order_line: number[];
@@ -27,7 +32,8 @@ interface OdooOrder {
  * products (created from the line when unknown), a shipping line, a COD-fee line and a discount line, the
  * company's sales tax on the lines that make Odoo's total equal Salla's; `client_order_ref` = Salla
  * reference, `origin` = `Salla #<ref>` (the natural key that heals a crash between create and binding).
- * Default status mapping: paid → confirmed; cancelled → cancelled; anything else stays a quotation.
+ * Default status mapping: paid → confirmed, invoiced and paid in the journal mapped to its payment method
+ * (OrderPayments); cancelled → cancelled; anything else stays a quotation.
  */
 @Injectable()
 export class Orders {
@@ -36,6 +42,7 @@ export class Orders {
     private readonly products: Products,
     private readonly partners: Partners,
     private readonly lookups: OdooLookups,
+    private readonly payments: OrderPayments,
   ) {}
 
   async applyUpsert(odoo: StoreOdoo, order: SalesOrderUpserted): Promise<ApplyResult> {
@@ -63,21 +70,6 @@ export class Orders {
       false,
     );
     const lines = await this.draftLines(odoo, order);
-    const tax = await this.lookups.salesTax(odoo.client, false);
-    const choice = chooseTaxes(lines, order.totals, tax);
-    const taxField = await this.lookups.saleLineTaxField(odoo.client);
-    const lineVals = lines.map((line) => {
-      const taxed = choice.taxed.has(line.role) && tax !== null;
-      return {
-        product_id: line.productId,
-        name: line.name,
-        product_uom_qty: line.quantity,
-        price_unit: priceUnitFor(line, taxed, tax),
-        [taxField]: [[6, 0, taxed ? [tax.id] : []]],
-      };
-    });
-    const ref = order.referenceId;
-    const header: OdooValues = { partner_id: partner.id, client_order_ref: ref, origin: `Salla #${ref}` };
     const carrierId = order.shipping?.methodId
       ? await this.bindings.lookup(odoo, {
           kind: 'carrier',
@@ -85,7 +77,8 @@ export class Orders {
           model: 'delivery.carrier',
         })
       : null;
-    if (carrierId) header.carrier_id = carrierId;
+    const { header, lineVals, taxField } = await this.valuesOf(odoo, order, partner.id, lines, carrierId);
+    const ref = order.referenceId;
 
     const bound = await this.bindings.ensure(odoo, target, {
       adopt: () => this.findByReference(odoo, ref),
@@ -123,7 +116,65 @@ export class Orders {
     await this.bindings.markApplied(odoo.storeId, bindingName, order.sourceUpdatedAt);
     return {
       outcome: 'ok',
-      message: `Order #${ref} ${bound.created ? 'created' : 'updated'} in Odoo (total ${sallaTotal.toFixed(2)} ${order.currency})${action}${linesNote}`,
+      message: `Order #${ref} ${bound.created ? 'created' : 'updated'} in Odoo (total ${sallaTotal.toFixed(2)} ${order.currency})${action.text}${linesNote}`,
+      ...(action.errorCode ? { errorCode: action.errorCode } : {}),
+    };
+  }
+
+  /** The order's header and line values (taxes chosen so Odoo's total equals Salla's), shared with the batch. */
+  async valuesOf(
+    odoo: StoreOdoo,
+    order: SalesOrderUpserted,
+    partnerId: number,
+    lines: readonly DraftLine[],
+    carrierId: number | null,
+  ): Promise<{ header: OdooValues; lineVals: Array<Record<string, unknown>>; taxField: string }> {
+    const tax = await this.lookups.salesTax(odoo.client, false);
+    const choice = chooseTaxes(lines, order.totals, tax);
+    const taxField = await this.lookups.saleLineTaxField(odoo.client);
+    const lineVals = lines.map((line) => {
+      const taxed = choice.taxed.has(line.role) && tax !== null;
+      return {
+        product_id: line.productId,
+        name: line.name,
+        product_uom_qty: line.quantity,
+        price_unit: priceUnitFor(line, taxed, tax),
+        [taxField]: [[6, 0, taxed ? [tax.id] : []]],
+      };
+    });
+    const ref = order.referenceId;
+    const header: OdooValues = { partner_id: partnerId, client_order_ref: ref, origin: `Salla #${ref}` };
+    if (carrierId) header.carrier_id = carrierId;
+    return { header, lineVals, taxField };
+  }
+
+  /**
+   * After a batch created the order: the same total check and status step as `applyUpsert`, from the order
+   * as read back (`name`, `state`, `amount_total`). `confirmedNow`: the batch confirmed it (one call for all).
+   */
+  async finishCreated(
+    odoo: StoreOdoo,
+    order: SalesOrderUpserted,
+    current: OdooOrder,
+    confirmedNow: boolean,
+  ): Promise<ApplyResult> {
+    const ref = order.referenceId;
+    const name = this.bindings.nameOf(odoo.storeId, { kind: 'order', sallaId: order.orderId });
+    const sallaTotal = round2(Number(order.totals.total));
+    const odooTotal = round2(current.amount_total);
+    await this.bindings.markApplied(odoo.storeId, name, order.sourceUpdatedAt);
+    if (odooTotal !== sallaTotal) {
+      return {
+        outcome: 'failed',
+        errorCode: 'order.total_mismatch',
+        message: `Order #${ref} is in Odoo but its total ${odooTotal.toFixed(2)} differs from Salla's ${sallaTotal.toFixed(2)} ${order.currency} by ${round2(odooTotal - sallaTotal).toFixed(2)}: it was left unconfirmed for review (check the sales tax settings in Odoo)`,
+      };
+    }
+    const action = await this.applyStatus(odoo, order, current);
+    return {
+      outcome: 'ok',
+      message: `Order #${ref} created in Odoo (total ${sallaTotal.toFixed(2)} ${order.currency})${confirmedNow ? ', confirmed (paid)' : ''}${action.text}`,
+      ...(action.errorCode ? { errorCode: action.errorCode } : {}),
     };
   }
 
@@ -135,8 +186,31 @@ export class Orders {
     const current = await this.read(odoo, id);
     if (current.state === 'cancel')
       return { outcome: 'skipped', message: `Order #${label} was already cancelled in Odoo` };
-    await odoo.client.call(ORDER, 'action_cancel', [id]);
-    return { outcome: 'ok', message: `Order #${label} cancelled in Odoo` };
+    const note = await this.cancel(odoo, current, label);
+    return {
+      outcome: 'ok',
+      message: `Order #${label} cancelled in Odoo${note.text}`,
+      errorCode: note.errorCode,
+    };
+  }
+
+  /**
+   * Cancels the Odoo order (without the confirmation wizard 16–18 open for confirmed orders). Odoo cancels its
+   * draft invoices with it but keeps posted invoices and their payments: those are reported for the merchant to
+   * reverse with a credit note, which the connector never issues itself.
+   */
+  private async cancel(odoo: StoreOdoo, current: OdooOrder, label: string): Promise<PaymentNote> {
+    const posted = await this.payments.postedInvoices(odoo, current.name);
+    await odoo.client.call(ORDER, 'action_cancel', [current.id], {
+      context: { disable_cancel_warning: true },
+    });
+    if (posted.length === 0) return { text: '' };
+    const paid = posted.some((inv) => inv.payment_state !== 'not_paid');
+    const names = posted.map((inv) => `${inv.name} (${round2(inv.amount_total).toFixed(2)})`).join(', ');
+    return {
+      text: `, but its posted invoice ${names} ${paid ? 'and its payment stay' : 'stays'} in Odoo: order #${label} was cancelled in Salla, so issue a credit note${paid ? ' and refund the payment' : ''} in Odoo — the connector does not reverse invoices`,
+      errorCode: 'order.credit_note_manual',
+    };
   }
 
   /** Credit notes are not created automatically (yet): the refund is reported for the merchant to book. */
@@ -152,14 +226,19 @@ export class Orders {
     };
   }
 
-  private async applyStatus(odoo: StoreOdoo, order: SalesOrderUpserted, current: OdooOrder): Promise<string> {
-    const cancelled = CANCELLED_SLUGS.has(order.status.slug) || order.payment.status === 'cancelled';
-    if (cancelled) {
-      if (current.state === 'cancel') return '';
-      await odoo.client.call(ORDER, 'action_cancel', [current.id]);
-      return ', cancelled';
+  private async applyStatus(
+    odoo: StoreOdoo,
+    order: SalesOrderUpserted,
+    current: OdooOrder,
+  ): Promise<PaymentNote> {
+    if (isCancelled(order)) {
+      if (current.state === 'cancel') return { text: '' };
+      const note = await this.cancel(odoo, current, order.referenceId);
+      return { text: `, cancelled${note.text}`, errorCode: note.errorCode };
     }
-    if (order.payment.status === 'paid' && (current.state === 'draft' || current.state === 'sent')) {
+    if (order.payment.status !== 'paid') return { text: '' };
+    let confirmed = '';
+    if (current.state === 'draft' || current.state === 'sent') {
       try {
         await odoo.client.call(ORDER, 'action_confirm', [current.id]);
       } catch (err) {
@@ -167,9 +246,11 @@ export class Orders {
         if (!(err instanceof OdooValidationError) || (await this.read(odoo, current.id)).state !== 'sale')
           throw err;
       }
-      return ', confirmed (paid)';
+      confirmed = ', confirmed (paid)';
     }
-    return '';
+    if (current.state === 'cancel') return { text: confirmed };
+    const payment = await this.payments.register(odoo, order, current);
+    return { text: `${confirmed}${payment.text}`, errorCode: payment.errorCode };
   }
 
   private async draftLines(odoo: StoreOdoo, order: SalesOrderUpserted): Promise<DraftLine[]> {
@@ -225,7 +306,7 @@ export class Orders {
     const [row] = await odoo.client.searchRead<OdooOrder & Record<string, unknown>>(
       ORDER,
       [['id', '=', id]],
-      ['state', 'amount_total', 'order_line'],
+      ['name', 'state', 'amount_total', 'order_line'],
     );
     if (!row) throw new Error(`Odoo sale order ${id} bound to a Salla order no longer exists`);
     return row;

@@ -40,7 +40,7 @@ export class Partners {
     return bound;
   }
 
-  private async match(odoo: StoreOdoo, contact: CustomerContact): Promise<number | null> {
+  async match(odoo: StoreOdoo, contact: CustomerContact): Promise<number | null> {
     for (const [field, value] of [
       ['email', contact.email?.trim().toLowerCase()],
       ['phone', contact.phone?.trim()],
@@ -57,7 +57,8 @@ export class Partners {
     return null;
   }
 
-  private async valsOf(odoo: StoreOdoo, contact: CustomerContact): Promise<OdooValues> {
+  /** The partner values sync writes for a contact (the batch builds many at once). */
+  async valsOf(odoo: StoreOdoo, contact: CustomerContact): Promise<OdooValues> {
     const vals: OdooValues = { name: contact.name, customer_rank: 1 };
     if (contact.email) vals.email = contact.email.trim();
     if (contact.phone) vals.phone = contact.phone.trim();

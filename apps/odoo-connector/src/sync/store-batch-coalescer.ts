@@ -33,7 +33,16 @@ export class StoreBatchCoalescer {
 
   constructor(@Inject(APP_CONFIG) private readonly config: OdooConnectorEnv) {}
 
-  add<T>(key: string, items: T[], flush: (items: T[]) => Promise<void>): Promise<void> {
+  /**
+   * `flushAt`: records that flush the buffer at once (default ODOO_BATCH_SIZE; never above MAX_FLUSH). A larger
+   * value gathers everything that arrives within ODOO_BATCH_WAIT_MS (a category tree).
+   */
+  add<T>(
+    key: string,
+    items: T[],
+    flush: (items: T[]) => Promise<void>,
+    flushAt: number = this.config.ODOO_BATCH_SIZE,
+  ): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       let buffer = this.buffers.get(key) as Buffer<T> | undefined;
       if (!buffer) {
@@ -47,7 +56,7 @@ export class StoreBatchCoalescer {
       }
       buffer.waiting.push({ items, resolve, reject });
       buffer.count += items.length;
-      if (buffer.count >= Math.min(this.config.ODOO_BATCH_SIZE, MAX_FLUSH)) this.flush(key);
+      if (buffer.count >= Math.min(flushAt, MAX_FLUSH)) this.flush(key);
     });
   }
 

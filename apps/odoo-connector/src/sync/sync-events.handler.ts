@@ -23,7 +23,7 @@ import { SyncRunner } from './sync-runner';
 
 /**
  * Salla → Odoo: every canonical upsert, live and backfill twin alike (same payloads), applied idempotently
- * (backfill categories and products go in batches: BackfillBatchHandler).
+ * (backfill categories, products and orders go in batches: BackfillBatchHandler).
  * Each method only names the entity; the SyncRunner frames it (client, activity log, error classes).
  */
 @Controller()
@@ -98,14 +98,6 @@ export class SyncEventsHandler {
 
   @KafkaEvent(Topic.SalesOrderUpserted, SalesOrderUpserted)
   onOrder(@Payload() e: EventEnvelope<SalesOrderUpserted>, @Ctx() ctx: KafkaEventContext): Promise<void> {
-    return this.order(e, ctx);
-  }
-
-  @KafkaEvent(Topic.BackfillOrderUpserted, SalesOrderUpserted)
-  onBackfillOrder(
-    @Payload() e: EventEnvelope<SalesOrderUpserted>,
-    @Ctx() ctx: KafkaEventContext,
-  ): Promise<void> {
     return this.order(e, ctx);
   }
 

@@ -1,0 +1,300 @@
+import { Injectable } from '@nestjs/common';
+
+import type { SalesOrderUpserted } from '@app/contracts';
+
+import { BatchBindings, type BatchRecord } from '../bindings/batch-bindings';
+import { type BindingTarget, OdooBindings, type StoreOdoo } from '../bindings/odoo-bindings';
+import type { DraftLine } from './order-amounts';
+import { OdooLookups } from './odoo-lookups';
+import { isCancelled, type OdooOrder, Orders } from './orders';
+import { Partners } from './partners';
+import { Products } from './products';
+import type { ApplyResult } from './sync-runner';
+
+const ORDER = 'sale.order';
+const TEMPLATE = 'product.template';
+
+/**
+ * Backfill of orders in batches: what the live path asks Odoo per order — the order's binding, the customer's
+ * partner (binding, then email/phone), each line's product binding and variant, the carrier — is asked once for
+ * the whole batch; new partners and new orders are created with one `create` each (BatchBindings: records, then
+ * their binding rows, the unique index still deciding), read back in one call and the paid ones confirmed in
+ * one call. Whatever is not plain (an order already bound — a redelivery —, a cancelled one, a line whose
+ * product is not bound, a binding a rival holds) goes through the one-at-a-time path of Orders, so the
+ * guarantees stay those of the live path: one `sale.order` per Salla order however often it arrives.
+ * Payment registration (invoice + payment) stays per order: each is its own claim-first pair of effects.
+ */
+@Injectable()
+export class OrdersBatch {
+  constructor(
+    private readonly batch: BatchBindings,
+    private readonly bindings: OdooBindings,
+    private readonly orders: Orders,
+    private readonly partners: Partners,
+    private readonly products: Products,
+    private readonly lookups: OdooLookups,
+  ) {}
+
+  async applyOrders(odoo: StoreOdoo, orders: readonly SalesOrderUpserted[]): Promise<ApplyResult[]> {
+    const results = new Array<ApplyResult | undefined>(orders.length);
+    const oneByOne: number[] = [];
+    const plain: number[] = [];
+    for (const [i, order] of orders.entries()) {
+      const bound = await this.bindings.cached(odoo.storeId, orderTarget(order.orderId));
+      const currencyOk = (await this.lookups.currencyId(odoo.client, order.currency)) !== null;
+      if (bound || isCancelled(order) || !currencyOk) oneByOne.push(i);
+      else plain.push(i);
+    }
+
+    const variants = await this.lineVariants(
+      odoo,
+      plain.map((i) => orders[i]),
+    );
+    const ready = plain.filter((i) => {
+      const resolved = orders[i].lines.every((l) => l.productId && variants.has(l.productId));
+      if (!resolved) oneByOne.push(i);
+      return resolved;
+    });
+    const partnerByPosition = await this.partnersOf(
+      odoo,
+      ready.map((i) => orders[i]),
+    );
+    const partnerIds = new Map(ready.map((i, position) => [i, partnerByPosition.get(position)]));
+    const carriers = await this.bindings.lookupMany(
+      odoo,
+      [...new Set(ready.map((i) => orders[i].shipping?.methodId).filter((m): m is string => !!m))].map(
+        (sallaId) => ({ kind: 'carrier' as const, sallaId, model: 'delivery.carrier' }),
+      ),
+    );
+    const services = new Map<string, Promise<number>>();
+    const service = (role: 'shipping' | 'cod' | 'discount', label: string) => {
+      if (!services.has(role)) services.set(role, this.products.serviceProduct(odoo, role, label));
+      return services.get(role)!;
+    };
+
+    const records: BatchRecord[] = [];
+    const recordOf: number[] = [];
+    for (const i of ready) {
+      const order = orders[i];
+      const partnerId = partnerIds.get(i);
+      if (!partnerId) {
+        oneByOne.push(i);
+        continue;
+      }
+      const lines = await this.draftLines(order, variants, service);
+      const carrierId = order.shipping?.methodId ? (carriers.get(order.shipping.methodId) ?? null) : null;
+      const { header, lineVals } = await this.orders.valuesOf(odoo, order, partnerId, lines, carrierId);
+      records.push({
+        target: orderTarget(order.orderId),
+        vals: { ...header, order_line: lineVals.map((l) => [0, 0, l]) },
+      });
+      recordOf.push(i);
+    }
+    const outcomes = await this.batch.upsertMany(odoo, ORDER, records, {
+      adoptMany: (rs) => this.ordersByReference(odoo, rs),
+      update: false,
+    });
+
+    const created = new Map<number, number>();
+    outcomes.forEach((o, k) => {
+      if (o !== 'single' && o.created) created.set(recordOf[k], o.id);
+      else oneByOne.push(recordOf[k]); // adopted, or bound by a rival: the full path checks lines and status
+    });
+    const current = await this.readOrders(odoo, [...created.values()]);
+    const toConfirm = [...created].filter(([i, id]) => {
+      const row = current.get(id);
+      return orders[i].payment.status === 'paid' && row?.state === 'draft' && sameTotal(orders[i], row);
+    });
+    let confirmedNow = false;
+    if (toConfirm.length > 0) {
+      try {
+        await odoo.client.call(
+          ORDER,
+          'action_confirm',
+          toConfirm.map(([, id]) => id),
+        );
+        confirmedNow = true;
+      } catch {
+        // One refused them all (one transaction): each is confirmed, or reported, on its own below.
+      }
+    }
+    const confirmedIds = new Set(confirmedNow ? toConfirm.map(([, id]) => id) : []);
+    for (const [i, id] of created) {
+      const row = current.get(id);
+      if (!row) {
+        oneByOne.push(i);
+        continue;
+      }
+      const state = confirmedIds.has(id) ? 'sale' : row.state;
+      results[i] = await this.orders.finishCreated(odoo, orders[i], { ...row, state }, confirmedIds.has(id));
+    }
+    for (const i of [...new Set(oneByOne)].sort((a, b) => a - b))
+      results[i] ??= await this.orders.applyUpsert(odoo, orders[i]);
+    return results.map((r) => r!);
+  }
+
+  /** Salla product id → Odoo variant for every bound product of the orders' lines: two reads for all. */
+  private async lineVariants(
+    odoo: StoreOdoo,
+    orders: readonly SalesOrderUpserted[],
+  ): Promise<Map<string, number>> {
+    const productIds = [
+      ...new Set(orders.flatMap((o) => o.lines.map((l) => l.productId)).filter((p): p is string => !!p)),
+    ];
+    const templates = await this.bindings.lookupMany(
+      odoo,
+      productIds.map((sallaId) => ({ kind: 'product' as const, sallaId, model: TEMPLATE })),
+    );
+    if (templates.size === 0) return new Map();
+    const rows = await odoo.client.searchRead<{ id: number; product_tmpl_id: [number, string] | false }>(
+      'product.product',
+      [['product_tmpl_id', 'in', [...new Set(templates.values())]]],
+      ['product_tmpl_id'],
+      { order: 'id asc' },
+    );
+    const firstVariant = new Map<number, number>();
+    for (const row of rows)
+      if (row.product_tmpl_id && !firstVariant.has(row.product_tmpl_id[0]))
+        firstVariant.set(row.product_tmpl_id[0], row.id);
+    const variants = new Map<string, number>();
+    for (const [sallaId, templateId] of templates) {
+      const variant = firstVariant.get(templateId);
+      if (variant) variants.set(sallaId, variant);
+    }
+    return variants;
+  }
+
+  /**
+   * Position in `orders` → partner id: bound customers as they are; the others matched by email, then phone, in one
+   * search, and the rest created in one call (each customer once, however many orders it has).
+   */
+  private async partnersOf(
+    odoo: StoreOdoo,
+    orders: readonly SalesOrderUpserted[],
+  ): Promise<Map<number, number>> {
+    const targetOf = (o: SalesOrderUpserted): BindingTarget => ({
+      kind: 'customer',
+      sallaId: o.customer.customerId ?? `guest-${o.orderId}`,
+      model: 'res.partner',
+    });
+    const firstOf = new Map<string, SalesOrderUpserted>();
+    for (const o of orders) if (!firstOf.has(targetOf(o).sallaId)) firstOf.set(targetOf(o).sallaId, o);
+    const unique = [...firstOf.values()];
+    const records: BatchRecord[] = [];
+    for (const o of unique)
+      records.push({ target: targetOf(o), vals: await this.partners.valsOf(odoo, o.customer) });
+    const outcomes = await this.batch.upsertMany(odoo, 'res.partner', records, {
+      adoptMany: (rs) => this.partnersByContact(odoo, rs),
+      update: false,
+    });
+    const bySallaId = new Map<string, number>();
+    for (const [k, o] of unique.entries()) {
+      const outcome = outcomes[k];
+      if (outcome !== 'single') bySallaId.set(targetOf(o).sallaId, outcome.id);
+    }
+    const out = new Map<number, number>();
+    orders.forEach((o, position) => {
+      const id = bySallaId.get(targetOf(o).sallaId);
+      if (id) out.set(position, id);
+    });
+    return out;
+  }
+
+  /** Unbound partners with the same email (case-insensitive), else the same phone: one search for the batch. */
+  private async partnersByContact(
+    odoo: StoreOdoo,
+    records: readonly BatchRecord[],
+  ): Promise<Array<number | null>> {
+    const emails = [
+      ...new Set(records.map((r) => r.vals.email).filter((e): e is string => typeof e === 'string' && !!e)),
+    ];
+    const phones = [
+      ...new Set(records.map((r) => r.vals.phone).filter((p): p is string => typeof p === 'string' && !!p)),
+    ];
+    const terms: unknown[] = [
+      ...emails.map((e) => ['email', '=ilike', e]),
+      ...phones.map((p) => ['phone', '=', p]),
+    ];
+    if (terms.length === 0) return records.map(() => null);
+    const domain = [...Array<string>(terms.length - 1).fill('|'), ...terms];
+    const rows = await odoo.client.searchRead<{ id: number; email: string | false; phone: string | false }>(
+      'res.partner',
+      domain,
+      ['email', 'phone'],
+      { order: 'id asc' },
+    );
+    return records.map((r) => {
+      const email = typeof r.vals.email === 'string' ? r.vals.email.toLowerCase() : null;
+      const phone = typeof r.vals.phone === 'string' ? r.vals.phone : null;
+      const byEmail = email ? rows.find((row) => row.email && row.email.toLowerCase() === email) : undefined;
+      const byPhone = phone ? rows.find((row) => row.phone === phone) : undefined;
+      return (byEmail ?? byPhone)?.id ?? null;
+    });
+  }
+
+  /** Leftovers of a crash between creating the orders and binding them: same reference and origin. */
+  private async ordersByReference(
+    odoo: StoreOdoo,
+    records: readonly BatchRecord[],
+  ): Promise<Array<number | null>> {
+    const origins = records.map((r) => String(r.vals.origin));
+    const rows = await odoo.client.searchRead<{ id: number; origin: string | false }>(
+      ORDER,
+      [['origin', 'in', origins]],
+      ['origin'],
+      { order: 'id asc' },
+    );
+    return records.map((r) => rows.find((row) => row.origin === r.vals.origin)?.id ?? null);
+  }
+
+  private async readOrders(odoo: StoreOdoo, ids: number[]): Promise<Map<number, OdooOrder>> {
+    if (ids.length === 0) return new Map();
+    const rows = await odoo.client.searchRead<OdooOrder & Record<string, unknown>>(
+      ORDER,
+      [['id', 'in', ids]],
+      ['name', 'state', 'amount_total', 'order_line'],
+    );
+    return new Map(rows.map((r) => [r.id, r]));
+  }
+
+  private async draftLines(
+    order: SalesOrderUpserted,
+    variants: ReadonlyMap<string, number>,
+    service: (role: 'shipping' | 'cod' | 'discount', label: string) => Promise<number>,
+  ): Promise<DraftLine[]> {
+    const lines: DraftLine[] = order.lines.map((line) => {
+      const options = line.options.map((o) => `${o.name}: ${o.value}`).join(', ');
+      return {
+        role: 'product',
+        productId: variants.get(line.productId!)!,
+        name: options ? `${line.name} (${options})` : line.name,
+        quantity: line.quantity,
+        unitPrice: Number(line.unitPrice),
+      };
+    });
+    const extras: Array<['shipping' | 'cod' | 'discount', string, string, 1 | -1]> = [
+      ['shipping', order.totals.shipping, 'Shipping', 1],
+      ['cod', order.totals.cashOnDelivery, 'Cash on delivery fee', 1],
+      ['discount', order.totals.discount, 'Discount', -1],
+    ];
+    for (const [role, amount, label, sign] of extras) {
+      if (Number(amount) === 0) continue;
+      lines.push({
+        role,
+        productId: await service(role, label),
+        name:
+          role === 'shipping' && order.shipping?.methodName
+            ? `${label}: ${order.shipping.methodName}`
+            : label,
+        quantity: 1,
+        unitPrice: sign * Number(amount),
+      });
+    }
+    return lines;
+  }
+}
+
+const orderTarget = (sallaId: string): BindingTarget => ({ kind: 'order', sallaId, model: ORDER });
+
+const sameTotal = (order: SalesOrderUpserted, row: OdooOrder): boolean =>
+  Math.round(row.amount_total * 100) === Math.round(Number(order.totals.total) * 100);

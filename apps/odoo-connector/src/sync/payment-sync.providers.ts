@@ -1,0 +1,18 @@
+import { OrderPayments } from './order-payments';
+import { OrdersBatch } from './orders-batch';
+import { PAYMENT_JOURNAL_MAPPING_MODEL, paymentJournalMappingSchema } from './payment-journal-mapping.schema';
+import { PaymentJournalMappingsRepository } from './payment-journal-mappings.repository';
+import { PaymentJournals } from './payment-journals';
+
+/** Mongo models of the payment registration (journal mappings), for PersistenceModule.forFeature. */
+export const PAYMENT_SYNC_MODELS = [
+  { name: PAYMENT_JOURNAL_MAPPING_MODEL, schema: paymentJournalMappingSchema },
+];
+
+/** Payment registration and the batched backfill of orders. */
+export const PAYMENT_SYNC_PROVIDERS = [
+  PaymentJournalMappingsRepository,
+  PaymentJournals,
+  OrderPayments,
+  OrdersBatch,
+];
