@@ -490,148 +490,159 @@ function irModelData(): ModelSpec {
 }
 
 export function buildModels(style: FakeOdooStyle): Record<string, ModelSpec> {
-  return withAccountModels(style, withStockModels(style, {
-    'res.users': {
-      description: 'User',
-      fields: { name: char, login: { type: 'char', required: true }, active },
-      methods: {
-        context_get: {
-          kind: 'model',
-          params: [],
-          run: (db) => ({ lang: 'en_US', tz: 'Asia/Riyadh', uid: db.uid }),
-        },
-      },
-    },
-    'res.currency': {
-      description: 'Currency',
-      fields: { name: char, symbol: char, active, decimal_places: { type: 'integer', default: 2 } },
-    },
-    'res.country': { description: 'Country', fields: { name: char, code: char } },
-    'res.partner': {
-      description: 'Contact',
-      fields: {
-        name: char,
-        email: char,
-        phone: char,
-        mobile: char,
-        street: char,
-        street2: char,
-        city: char,
-        zip: char,
-        country_id: m2o('res.country'),
-        vat: char,
-        ref: char,
-        comment: text,
-        lang: char,
-        is_company: bool,
-        customer_rank: integer,
-        type: selection(['contact', 'invoice', 'delivery', 'other'], { default: 'contact' }),
-        parent_id: m2o('res.partner'),
-        active,
-      },
-      check: (db, ids) => {
-        for (const partner of db.browse('res.partner', ids)) {
-          if (partner.type === 'contact' && !partner.name)
-            throw odooErrors.validation('Contacts require a name');
-        }
-      },
-    },
-    'product.category': {
-      description: 'Product Category',
-      fields: {
-        name: { type: 'char', required: true },
-        parent_id: m2o('product.category'),
-        child_id: o2m('product.category', 'parent_id'),
-        complete_name: {
-          type: 'char',
-          compute: (db, c) => {
-            const parent = c.parent_id ? db.get('product.category', c.parent_id as number) : undefined;
-            const parentName = parent ? db.value('product.category', parent, 'complete_name') : undefined;
-            return parentName ? `${printable(parentName)} / ${printable(c.name)}` : c.name;
+  return withAccountModels(
+    style,
+    withStockModels(style, {
+      'res.users': {
+        description: 'User',
+        fields: { name: char, login: { type: 'char', required: true }, active },
+        methods: {
+          context_get: {
+            kind: 'model',
+            params: [],
+            run: (db) => ({ lang: 'en_US', tz: 'Asia/Riyadh', uid: db.uid }),
           },
         },
       },
-    },
-    'product.attribute': {
-      description: 'Product Attribute',
-      fields: {
-        name: { type: 'char', required: true },
-        value_ids: o2m('product.attribute.value', 'attribute_id'),
+      'res.currency': {
+        description: 'Currency',
+        fields: { name: char, symbol: char, active, decimal_places: { type: 'integer', default: 2 } },
       },
-    },
-    'product.attribute.value': {
-      description: 'Attribute Value',
-      fields: {
-        name: { type: 'char', required: true },
-        attribute_id: m2o('product.attribute', { required: true }),
+      'res.country': { description: 'Country', fields: { name: char, code: char } },
+      'res.partner': {
+        description: 'Contact',
+        fields: {
+          name: char,
+          email: char,
+          phone: char,
+          mobile: char,
+          street: char,
+          street2: char,
+          city: char,
+          zip: char,
+          country_id: m2o('res.country'),
+          vat: char,
+          ref: char,
+          comment: text,
+          lang: char,
+          is_company: bool,
+          customer_rank: integer,
+          type: selection(['contact', 'invoice', 'delivery', 'other'], { default: 'contact' }),
+          parent_id: m2o('res.partner'),
+          active,
+        },
+        check: (db, ids) => {
+          for (const partner of db.browse('res.partner', ids)) {
+            if (partner.type === 'contact' && !partner.name)
+              throw odooErrors.validation('Contacts require a name');
+          }
+        },
       },
-    },
-    'product.template.attribute.line': {
-      description: 'Product Template Attribute Line',
-      fields: {
-        product_tmpl_id: m2o('product.template', { required: true }),
-        attribute_id: m2o('product.attribute', { required: true }),
-        value_ids: m2m('product.attribute.value'),
+      'product.category': {
+        description: 'Product Category',
+        fields: {
+          name: { type: 'char', required: true },
+          parent_id: m2o('product.category'),
+          child_id: o2m('product.category', 'parent_id'),
+          complete_name: {
+            type: 'char',
+            compute: (db, c) => {
+              const parent = c.parent_id ? db.get('product.category', c.parent_id as number) : undefined;
+              const parentName = parent ? db.value('product.category', parent, 'complete_name') : undefined;
+              return parentName ? `${printable(parentName)} / ${printable(c.name)}` : c.name;
+            },
+          },
+        },
       },
-    },
-    'product.template': productTemplate(style),
-    'product.product': productProduct(),
-    'account.tax': {
-      description: 'Tax',
-      fields: {
-        name: { type: 'char', required: true },
-        amount: float,
-        amount_type: selection(['percent', 'fixed', 'group', 'division'], { default: 'percent' }),
-        type_tax_use: selection(['sale', 'purchase', 'none'], { default: 'sale' }),
-        price_include: bool,
-        active,
+      'product.attribute': {
+        description: 'Product Attribute',
+        fields: {
+          name: { type: 'char', required: true },
+          value_ids: o2m('product.attribute.value', 'attribute_id'),
+        },
       },
-    },
-    'account.journal': {
-      description: 'Journal',
-      fields: {
-        name: { type: 'char', required: true },
-        code: char,
-        type: selection(['sale', 'purchase', 'cash', 'bank', 'general'], { required: true }),
-        active,
+      'product.attribute.value': {
+        description: 'Attribute Value',
+        fields: {
+          name: { type: 'char', required: true },
+          attribute_id: m2o('product.attribute', { required: true }),
+        },
       },
-    },
-    'delivery.carrier': {
-      description: 'Shipping Methods',
-      fields: {
-        name: { type: 'char', required: true },
-        product_id: m2o('product.product', { required: true }),
-        delivery_type: selection(['fixed', 'base_on_rule'], { default: 'fixed' }),
-        fixed_price: float,
-        active,
+      'product.template.attribute.line': {
+        description: 'Product Template Attribute Line',
+        fields: {
+          product_tmpl_id: m2o('product.template', { required: true }),
+          attribute_id: m2o('product.attribute', { required: true }),
+          value_ids: m2m('product.attribute.value'),
+        },
       },
-    },
-    'stock.location': {
-      description: 'Inventory Locations',
-      fields: {
-        name: { type: 'char', required: true },
-        complete_name: char,
-        usage: selection(['supplier', 'view', 'internal', 'customer', 'inventory', 'production', 'transit']),
-        location_id: m2o('stock.location'),
-        active,
+      'product.template': productTemplate(style),
+      'product.product': productProduct(),
+      'account.tax': {
+        description: 'Tax',
+        fields: {
+          name: { type: 'char', required: true },
+          amount: float,
+          amount_type: selection(['percent', 'fixed', 'group', 'division'], { default: 'percent' }),
+          type_tax_use: selection(['sale', 'purchase', 'none'], { default: 'sale' }),
+          price_include: bool,
+          active,
+        },
       },
-      displayName: (_db, l) => String(l.complete_name ?? l.name),
-    },
-    'stock.warehouse': {
-      description: 'Warehouse',
-      fields: {
-        name: { type: 'char', required: true },
-        code: char,
-        lot_stock_id: m2o('stock.location'),
-        view_location_id: m2o('stock.location'),
-        active,
+      'account.journal': {
+        description: 'Journal',
+        fields: {
+          name: { type: 'char', required: true },
+          code: char,
+          type: selection(['sale', 'purchase', 'cash', 'bank', 'general'], { required: true }),
+          active,
+        },
       },
-    },
-    'stock.quant': stockQuant(style),
-    'sale.order': saleOrder(style),
-    'sale.order.line': saleOrderLine(style),
-    'ir.model.data': irModelData(),
-  }));
+      'delivery.carrier': {
+        description: 'Shipping Methods',
+        fields: {
+          name: { type: 'char', required: true },
+          product_id: m2o('product.product', { required: true }),
+          delivery_type: selection(['fixed', 'base_on_rule'], { default: 'fixed' }),
+          fixed_price: float,
+          active,
+        },
+      },
+      'stock.location': {
+        description: 'Inventory Locations',
+        fields: {
+          name: { type: 'char', required: true },
+          complete_name: char,
+          usage: selection([
+            'supplier',
+            'view',
+            'internal',
+            'customer',
+            'inventory',
+            'production',
+            'transit',
+          ]),
+          location_id: m2o('stock.location'),
+          active,
+        },
+        displayName: (_db, l) => String(l.complete_name ?? l.name),
+      },
+      'stock.warehouse': {
+        description: 'Warehouse',
+        fields: {
+          name: { type: 'char', required: true },
+          code: char,
+          lot_stock_id: m2o('stock.location'),
+          view_location_id: m2o('stock.location'),
+          active,
+        },
+      },
+      'stock.quant': stockQuant(style),
+      'sale.order': saleOrder(style),
+      'sale.order.line': saleOrderLine(style),
+      'ir.model.data': irModelData(),
+    }),
+  );
 }
 
 export interface SeedOptions {

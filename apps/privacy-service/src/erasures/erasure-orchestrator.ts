@@ -176,7 +176,9 @@ export class ErasureOrchestrator {
       completedAt: now,
       keyShredded,
       ...(failed.length > 0 ? { failure: `erasure failed in: ${failed.join(', ')}` } : {}),
-      ...(status === 'completed' && request.heldDataClasses.length === 0 && this.config.PRIVACY_LATE_WRITE_SWEEP_MS > 0
+      ...(status === 'completed' &&
+      request.heldDataClasses.length === 0 &&
+      this.config.PRIVACY_LATE_WRITE_SWEEP_MS > 0
         ? { lateSweepDueAt: new Date(now.getTime() + this.config.PRIVACY_LATE_WRITE_SWEEP_MS) }
         : {}),
     });
