@@ -2,16 +2,22 @@
 //   messaging (the default): `@app/messaging` against plain kafkajs (bench/messaging.ts)
 //   gateway: signed Salla webhook intake against a bare node:http baseline (bench/gateway.ts)
 //   idle-rss: resident memory of each built service at idle (bench/idle-rss.ts)
+//   order-latency: webhook → sale.order latency at a fixed arrival rate, services as processes (bench/order-latency.ts)
+//   backfill: a 10,000-product backfill against the Salla rate-limit floor and Odoo calls per record (bench/backfill.ts)
 import 'reflect-metadata';
 
+import { runBackfillBench } from './backfill';
 import { runGatewayBench } from './gateway';
 import { runIdleRssBench } from './idle-rss';
 import { runMessagingBench } from './messaging';
+import { runOrderLatencyBench } from './order-latency';
 
 const BENCHES: Record<string, () => Promise<void>> = {
   messaging: runMessagingBench,
   gateway: runGatewayBench,
   'idle-rss': runIdleRssBench,
+  'order-latency': runOrderLatencyBench,
+  backfill: runBackfillBench,
 };
 
 const name = process.argv[2] ?? 'messaging';
