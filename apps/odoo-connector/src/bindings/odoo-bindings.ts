@@ -10,15 +10,7 @@ import { BindingCacheRepository } from './binding-cache.repository';
 
 /** What a binding links: a Salla record of `kind` to a record of an Odoo `model`. */
 export type BindingKind =
-  | 'category'
-  | 'product'
-  | 'sku'
-  | 'customer'
-  | 'order'
-  | 'carrier'
-  | 'payment'
-  | 'line_product'
-  | 'invoice';
+  'category' | 'product' | 'sku' | 'customer' | 'order' | 'carrier' | 'payment' | 'line_product' | 'invoice';
 
 export interface BindingTarget {
   kind: BindingKind;
