@@ -27,6 +27,8 @@ const common = {
 };
 
 module.exports = {
+  // The progress reporter writes only when JEST_PROGRESS_FILE is set (CI: .ci/run).
+  reporters: ['default', '<rootDir>/test/support/progress-reporter.js'],
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools,test}/**/*.spec.ts'] },
     {

@@ -8,6 +8,12 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
+import { Kafka, logLevel } from 'kafkajs';
+
+// Relative paths: jest's moduleNameMapper (@app/*) does not apply to a global setup file.
+import { TOPIC_SPECS } from '../../libs/contracts/src/topic-specs';
+import { ensureTopics } from '../../libs/messaging/src/topic-admin';
+
 export interface InfraHandle {
   kind: 'external' | 'testcontainers' | 'native';
   stop(): Promise<void>;
@@ -97,12 +103,35 @@ async function startNative(): Promise<InfraHandle> {
   };
 }
 
+/**
+ * The application's topics exist before any test, as a deployment provisions them (k8s topics manifest): a
+ * test that subscribes before any service has started would otherwise depend on which test ran first (on a
+ * fresh CI broker an observer's subscribe failed with "This server does not host this topic-partition").
+ */
+async function provisionTopics(): Promise<void> {
+  const kafka = new Kafka({
+    clientId: 'integration-setup',
+    brokers: process.env.KAFKA_BROKERS!.split(','),
+    logLevel: logLevel.NOTHING,
+  });
+  const t0 = Date.now();
+  const { created } = await ensureTopics(kafka, TOPIC_SPECS, {
+    replicationFactor: 1,
+    timeoutMs: 120_000,
+    logger: { log: () => undefined, warn: (message: string) => log(message) },
+  });
+  log(
+    `topics: ${created.length} created, ${TOPIC_SPECS.length - created.length} existed (${Date.now() - t0} ms)`,
+  );
+}
+
 export default async function globalSetup(): Promise<void> {
   if (process.env.KAFKA_BROKERS && process.env.MONGODB_URI) {
     globalThis.__INTEGRATION_INFRA__ = { kind: 'external', stop: () => Promise.resolve() };
-    return;
+  } else {
+    const t0 = Date.now();
+    globalThis.__INTEGRATION_INFRA__ = dockerAvailable() ? await startContainers() : await startNative();
+    log(`infra ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   }
-  const t0 = Date.now();
-  globalThis.__INTEGRATION_INFRA__ = dockerAvailable() ? await startContainers() : await startNative();
-  log(`infra ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  await provisionTopics();
 }
