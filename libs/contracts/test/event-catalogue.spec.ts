@@ -1,5 +1,8 @@
 import 'reflect-metadata';
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
 import {
   ALL_TOPICS,
   BACKFILL_TWIN_OF,
@@ -17,6 +20,15 @@ const TOPIC_NAME = /^[a-z-]+\.[a-z-]+\.[a-z-]+\.v\d+$/;
 describe('event catalogue', () => {
   it('describes every topic, and nothing else', () => {
     expect(Object.keys(EVENT_CATALOGUE).sort()).toEqual([...ALL_TOPICS].sort());
+  });
+
+  // The README's catalogue is what people read to find a topic: a topic missing there is a topic nobody knows.
+  it('the README catalogue lists every topic (backfill twins under their wildcard row)', () => {
+    const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+    const twins = new Set<string>(Object.values(BACKFILL_TWIN_OF));
+    const unlisted = ALL_TOPICS.filter((t) => !twins.has(t) && !readme.includes(`| \`${t}\``));
+    expect(unlisted).toEqual([]);
+    expect(readme).toContain('| `backfill.*.upserted.v1`');
   });
 
   it.each(ALL_TOPICS)('%s has a payload class, a keying rule and a description', (topic) => {
