@@ -6,6 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 
+import { PeriodicTask } from '@app/bootstrap';
 import { APP_CONFIG } from '@app/config';
 
 import { ErasureOrchestrator } from './erasures/erasure-orchestrator';
@@ -19,38 +20,31 @@ import { RetentionScheduler } from './retention/retention-scheduler';
 @Injectable()
 export class PrivacyWatchdog implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(PrivacyWatchdog.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | null = null;
+  private readonly task: PeriodicTask;
 
   constructor(
     private readonly erasures: ErasureOrchestrator,
     private readonly retention: RetentionScheduler,
-    @Inject(APP_CONFIG) private readonly config: PrivacyServiceEnv,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick(), this.config.PRIVACY_WATCHDOG_INTERVAL_MS);
-    this.timer.unref();
+    @Inject(APP_CONFIG) config: PrivacyServiceEnv,
+  ) {
+    this.task = new PeriodicTask(
+      async () => {
+        await this.erasures.watch();
+        await this.retention.runIfDue();
+      },
+      { name: 'privacy watchdog tick', everyMs: config.PRIVACY_WATCHDOG_INTERVAL_MS, logger: this.logger },
+    );
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+  onApplicationBootstrap(): void {
+    this.task.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   tick(): Promise<void> {
-    this.running ??= (async () => {
-      try {
-        await this.erasures.watch();
-        await this.retention.runIfDue();
-      } catch (err) {
-        // Mongo or Kafka down: the next tick tries again.
-        this.logger.warn({ msg: 'privacy watchdog tick failed', err });
-      } finally {
-        this.running = null;
-      }
-    })();
-    return this.running;
+    return this.task.runNow();
   }
 }

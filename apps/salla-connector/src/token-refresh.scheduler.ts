@@ -1,5 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 
+import { PeriodicTask } from '@app/bootstrap';
+
 import { TokenCustody } from './tokens';
 
 /** Every store's token is checked this often; tokens are refreshed days ahead, so hourly is plenty. */
@@ -12,32 +14,28 @@ export const TOKEN_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 @Injectable()
 export class TokenRefreshScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(TokenRefreshScheduler.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | null = null;
+  private readonly task = new PeriodicTask(() => this.sweep(), {
+    name: 'token refresh sweep',
+    everyMs: TOKEN_SWEEP_INTERVAL_MS,
+    logger: this.logger,
+  });
 
   constructor(private readonly custody: TokenCustody) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.sweepNow(), TOKEN_SWEEP_INTERVAL_MS);
-    this.timer.unref();
+    this.task.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   sweepNow(): Promise<void> {
-    this.running ??= (async () => {
-      try {
-        const result = await this.custody.refreshExpiring();
-        if (result.due > 0) this.logger.log({ msg: 'token refresh sweep', ...result });
-      } catch (err) {
-        this.logger.warn({ msg: 'token refresh sweep failed; next run in an hour', err });
-      } finally {
-        this.running = null;
-      }
-    })();
-    return this.running;
+    return this.task.runNow();
+  }
+
+  private async sweep(): Promise<void> {
+    const result = await this.custody.refreshExpiring();
+    if (result.due > 0) this.logger.log({ msg: 'token refresh sweep', ...result });
   }
 }

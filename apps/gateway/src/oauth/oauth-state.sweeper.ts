@@ -6,6 +6,8 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 
+import { PeriodicTask } from '@app/bootstrap';
+
 import { CUSTOM_MODE_SETTINGS, type CustomModeSettings } from './custom-mode.settings';
 import { OAuthStateRepository } from './oauth-state.repository';
 import { describe } from './start-install.use-case';
@@ -17,8 +19,11 @@ export const OAUTH_STATE_SWEEP_INTERVAL_MS = 5 * 60_000;
 @Injectable()
 export class OAuthStateSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(OAuthStateSweeper.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private readonly task = new PeriodicTask(() => this.sweep(), {
+    name: 'OAuth state sweep',
+    everyMs: OAUTH_STATE_SWEEP_INTERVAL_MS,
+    logger: this.logger,
+  });
 
   constructor(
     @Inject(CUSTOM_MODE_SETTINGS) private readonly settings: CustomModeSettings,
@@ -26,16 +31,11 @@ export class OAuthStateSweeper implements OnApplicationBootstrap, OnApplicationS
   ) {}
 
   onApplicationBootstrap(): void {
-    if (!this.settings.enabled) return;
-    this.timer = setInterval(() => {
-      this.running ??= this.sweep().finally(() => (this.running = undefined));
-    }, OAUTH_STATE_SWEEP_INTERVAL_MS);
-    this.timer.unref();
+    if (this.settings.enabled) this.task.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   /** One sweep; a database outage is logged and the next interval tries again. */

@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import type { Model } from 'mongoose';
 
+import { PeriodicTask } from '@app/bootstrap';
 import { APP_CONFIG } from '@app/config';
 import { sweepOlderThan, type SweepResult } from '@app/persistence';
 
@@ -37,8 +38,11 @@ export function sweepExpiredClaims(
 @Injectable()
 export class DeliveryClaimsSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(DeliveryClaimsSweeper.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | null = null;
+  private readonly task = new PeriodicTask(() => this.sweep(), {
+    name: 'webhook delivery claim sweep',
+    everyMs: CLAIM_SWEEP_INTERVAL_MS,
+    logger: this.logger,
+  });
 
   constructor(
     private readonly claims: DeliveryClaimsRepository,
@@ -46,31 +50,23 @@ export class DeliveryClaimsSweeper implements OnApplicationBootstrap, OnApplicat
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.sweepNow(), CLAIM_SWEEP_INTERVAL_MS);
-    this.timer.unref(); // never what keeps the process alive
+    this.task.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
-  /** One sweep; failures (e.g. Mongo down) are logged and retried at the next interval. */
+  /** One sweep now, or the one under way; failures (e.g. Mongo down) are logged and retried next hour. */
   sweepNow(): Promise<void> {
-    this.running ??= (async () => {
-      try {
-        const result = await sweepExpiredClaims(
-          this.claims.collection,
-          this.config.WEBHOOK_DEDUPE_RETENTION_DAYS,
-        );
-        if (result.deleted > 0) this.logger.log({ msg: 'expired webhook delivery claims swept', ...result });
-      } catch (err) {
-        this.logger.warn({ msg: 'webhook delivery claim sweep failed; next run in an hour', err });
-      } finally {
-        this.running = null;
-      }
-    })();
-    return this.running;
+    return this.task.runNow();
+  }
+
+  private async sweep(): Promise<void> {
+    const result = await sweepExpiredClaims(
+      this.claims.collection,
+      this.config.WEBHOOK_DEDUPE_RETENTION_DAYS,
+    );
+    if (result.deleted > 0) this.logger.log({ msg: 'expired webhook delivery claims swept', ...result });
   }
 }

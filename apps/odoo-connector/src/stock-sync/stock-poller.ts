@@ -8,6 +8,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 
+import { PeriodicTask } from '@app/bootstrap';
 import { APP_CONFIG } from '@app/config';
 import { MongoLeases } from '@app/persistence';
 
@@ -48,8 +49,7 @@ export class StockPoller implements OnApplicationBootstrap, OnApplicationShutdow
   private readonly logger = new Logger(StockPoller.name);
   private readonly owner = `odoo-stock-poll:${randomUUID()}`;
   private readonly inFlight = new Map<string, Promise<PollOutcome>>();
-  private timer: NodeJS.Timeout | undefined;
-  private round: Promise<void> | null = null;
+  private readonly task: PeriodicTask;
   private stopped = false;
 
   constructor(
@@ -61,39 +61,37 @@ export class StockPoller implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly deliveries: DeliveriesPass,
     private readonly activity: ActivityLog,
     @Inject(APP_CONFIG) private readonly config: OdooConnectorEnv,
-  ) {}
+  ) {
+    this.task = new PeriodicTask(() => this.round(), {
+      name: 'stock poll round',
+      everyMs: config.ODOO_STOCK_POLL_INTERVAL_MS,
+      logger: this.logger,
+    });
+  }
 
   onApplicationBootstrap(): void {
-    if (this.config.ODOO_STOCK_POLL_INTERVAL_MS === 0) return;
-    this.timer = setInterval(() => void this.pollAll(), this.config.ODOO_STOCK_POLL_INTERVAL_MS);
-    this.timer.unref();
+    if (this.config.ODOO_STOCK_POLL_INTERVAL_MS > 0) this.task.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.timer);
-    await this.round;
+    await this.task.stop();
     await Promise.allSettled([...this.inFlight.values()]);
   }
 
   /** One scheduling round over the connected stores; a round still running when the next tick comes is kept. */
   pollAll(): Promise<void> {
-    this.round ??= (async () => {
-      try {
-        const queue = await this.stores.ids();
-        const worker = async (): Promise<void> => {
-          for (let storeId = queue.shift(); storeId && !this.stopped; storeId = queue.shift()) {
-            await this.pollStore(storeId);
-          }
-        };
-        await Promise.all(Array.from({ length: STORES_IN_PARALLEL }, worker));
-      } catch (err) {
-        this.logger.warn({ msg: 'stock poll round failed; the next round retries', err });
-      } finally {
-        this.round = null;
+    return this.task.runNow();
+  }
+
+  private async round(): Promise<void> {
+    const queue = await this.stores.ids();
+    const worker = async (): Promise<void> => {
+      for (let storeId = queue.shift(); storeId && !this.stopped; storeId = queue.shift()) {
+        await this.pollStore(storeId);
       }
-    })();
-    return this.round;
+    };
+    await Promise.all(Array.from({ length: STORES_IN_PARALLEL }, worker));
   }
 
   /** Polls one store now (also what the scheduler does); concurrent calls for one store share one poll. */

@@ -6,6 +6,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 
+import { PeriodicTask } from '@app/bootstrap';
 import { APP_CONFIG } from '@app/config';
 
 import type { PrivacyServiceEnv } from '../privacy-service.env';
@@ -19,36 +20,28 @@ import { KeyRotationOrchestrator } from './key-rotation-orchestrator';
 @Injectable()
 export class KeyRotationScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(KeyRotationScheduler.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | null = null;
+  private readonly task: PeriodicTask;
 
   constructor(
     private readonly orchestrator: KeyRotationOrchestrator,
-    @Inject(APP_CONFIG) private readonly config: PrivacyServiceEnv,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick(), this.config.PRIVACY_WATCHDOG_INTERVAL_MS);
-    this.timer.unref();
+    @Inject(APP_CONFIG) config: PrivacyServiceEnv,
+  ) {
+    this.task = new PeriodicTask(() => this.orchestrator.tick(), {
+      name: 'key rotation tick',
+      everyMs: config.PRIVACY_WATCHDOG_INTERVAL_MS,
+      logger: this.logger,
+    });
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+  onApplicationBootstrap(): void {
+    this.task.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   tick(): Promise<void> {
-    this.running ??= (async () => {
-      try {
-        await this.orchestrator.tick();
-      } catch (err) {
-        // Mongo or Kafka down: the next tick tries again.
-        this.logger.warn({ msg: 'key rotation tick failed', err });
-      } finally {
-        this.running = null;
-      }
-    })();
-    return this.running;
+    return this.task.runNow();
   }
 }

@@ -8,6 +8,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 
+import { PeriodicTask } from '@app/bootstrap';
 import { APP_CONFIG } from '@app/config';
 import { BackfillProgress, type BackfillResource, type EventOrigin, keyFor, Topic } from '@app/contracts';
 import { EventPublisher, newEnvelope } from '@app/messaging';
@@ -46,8 +47,11 @@ export class BackfillWorker implements OnApplicationBootstrap, OnApplicationShut
   private readonly logger = new Logger(BackfillWorker.name);
   private readonly owner = `backfill:${randomUUID()}`;
   private readonly inFlight = new Map<string, Promise<void>>();
-  private timer: NodeJS.Timeout | undefined;
-  private polling: Promise<void> | null = null;
+  private readonly task = new PeriodicTask(() => this.startRuns(), {
+    name: 'backfill poll',
+    everyMs: POLL_MS,
+    logger: this.logger,
+  });
   private stopped = false;
 
   constructor(
@@ -62,50 +66,43 @@ export class BackfillWorker implements OnApplicationBootstrap, OnApplicationShut
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.poll(), POLL_MS);
-    this.timer.unref();
+    this.task.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.timer);
-    await this.polling;
+    await this.task.stop();
     // A run stops at its next page boundary; its lease lapses and the checkpoint lets anyone resume.
     await Promise.allSettled([...this.inFlight.values()]);
   }
 
   /** Starts runs that no instance is working on, up to the concurrency cap. */
   poll(): Promise<void> {
-    this.polling ??= (async () => {
-      try {
-        if (this.inFlight.size >= MAX_CONCURRENT_RUNS) return;
-        for (const run of await this.runs.active(50)) {
-          if (this.stopped || this.inFlight.size >= MAX_CONCURRENT_RUNS) break;
-          if (this.inFlight.has(run.storeId)) continue;
-          const lease = this.leaseKey(run.storeId);
-          if (!(await this.leases.tryAcquire(lease, this.owner, this.config.BACKFILL_LEASE_TTL_MS))) continue;
-          const work = this.execute(run)
-            .catch((err: unknown) =>
-              this.logger.warn({
-                msg: 'backfill run interrupted; resumes from its checkpoint',
-                storeId: run.storeId,
-                err,
-              }),
-            )
-            .finally(() => {
-              this.inFlight.delete(run.storeId);
-              // Best effort: with the database down the release fails, and the lease simply expires.
-              this.leases.release(lease, this.owner).catch(() => undefined);
-            });
-          this.inFlight.set(run.storeId, work);
-        }
-      } catch (err) {
-        this.logger.warn({ msg: 'backfill poll failed; next poll retries', err });
-      } finally {
-        this.polling = null;
-      }
-    })();
-    return this.polling;
+    return this.task.runNow();
+  }
+
+  private async startRuns(): Promise<void> {
+    if (this.inFlight.size >= MAX_CONCURRENT_RUNS) return;
+    for (const run of await this.runs.active(50)) {
+      if (this.stopped || this.inFlight.size >= MAX_CONCURRENT_RUNS) break;
+      if (this.inFlight.has(run.storeId)) continue;
+      const lease = this.leaseKey(run.storeId);
+      if (!(await this.leases.tryAcquire(lease, this.owner, this.config.BACKFILL_LEASE_TTL_MS))) continue;
+      const work = this.execute(run)
+        .catch((err: unknown) =>
+          this.logger.warn({
+            msg: 'backfill run interrupted; resumes from its checkpoint',
+            storeId: run.storeId,
+            err,
+          }),
+        )
+        .finally(() => {
+          this.inFlight.delete(run.storeId);
+          // Best effort: with the database down the release fails, and the lease simply expires.
+          this.leases.release(lease, this.owner).catch(() => undefined);
+        });
+      this.inFlight.set(run.storeId, work);
+    }
   }
 
   private leaseKey(storeId: string): string {

@@ -8,6 +8,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 
+import { PeriodicTask } from '@app/bootstrap';
 import { APP_CONFIG } from '@app/config';
 import { metrics } from '@app/observability';
 import type { Stored } from '@app/persistence';
@@ -70,8 +71,7 @@ export function refusedIndexes(fields: Record<string, unknown> | undefined): Map
 export class StockFlusher implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(StockFlusher.name);
   private readonly owner = `stock-flusher:${randomUUID()}`;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | null = null;
+  private readonly task: PeriodicTask;
   private stopped = false;
 
   constructor(
@@ -80,38 +80,32 @@ export class StockFlusher implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly leases: MongoLeases,
     private readonly activity: ActivityLog,
     @Inject(APP_CONFIG) private readonly config: SallaConnectorEnv,
-  ) {}
+  ) {
+    this.task = new PeriodicTask(() => this.flushDue(), {
+      name: 'stock flush pass',
+      everyMs: Math.max(50, Math.floor(config.STOCK_COALESCE_WINDOW_MS / 2)),
+      logger: this.logger,
+    });
+  }
 
   onApplicationBootstrap(): void {
-    const every = Math.max(50, Math.floor(this.config.STOCK_COALESCE_WINDOW_MS / 2));
-    this.timer = setInterval(() => void this.flushDue(), every);
-    this.timer.unref();
+    this.task.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  onApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.timer);
-    await this.running;
+    return this.task.stop();
   }
 
-  /** One pass over the stores with due items; overlapping ticks share the pass in progress. */
-  flushDue(now = new Date()): Promise<void> {
-    this.running ??= (async () => {
-      try {
-        const cutoff = new Date(now.getTime() - this.config.STOCK_COALESCE_WINDOW_MS);
-        const due = await this.pending.due(cutoff, 1000);
-        const stores = [...new Set(due.map((d) => d.storeId))];
-        for (const storeId of stores) {
-          if (this.stopped) break;
-          await this.flushStore(storeId);
-        }
-      } catch (err) {
-        this.logger.warn({ msg: 'stock flush pass failed; next tick retries', err });
-      } finally {
-        this.running = null;
-      }
-    })();
-    return this.running;
+  /** One pass over the stores with due items (the task runs one at a time). */
+  private async flushDue(): Promise<void> {
+    const cutoff = new Date(Date.now() - this.config.STOCK_COALESCE_WINDOW_MS);
+    const due = await this.pending.due(cutoff, 1000);
+    const stores = [...new Set(due.map((d) => d.storeId))];
+    for (const storeId of stores) {
+      if (this.stopped) break;
+      await this.flushStore(storeId);
+    }
   }
 
   private async flushStore(storeId: string): Promise<void> {
