@@ -78,6 +78,16 @@ export class BaseEnv {
   KAFKA_RETRY_BASE_MS = 200;
 
   /**
+   * Partitions one replica works on at once (messages of a partition stay in order). Raise it for a service
+   * whose handlers mostly wait on a remote system (the odoo-connector waiting on merchants' Odoo servers).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  KAFKA_PARTITIONS_CONCURRENCY = 3;
+
+  /**
    * Longest wait for the broker to acknowledge one publish. The gateway answers Salla only after the ack,
    * and Salla gives up after about 30 s, so this stays well below that.
    */

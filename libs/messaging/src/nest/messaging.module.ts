@@ -74,7 +74,8 @@ export function messagingOptionsFromEnv(
     | 'KAFKA_RETRY_BASE_MS'
     | 'KAFKA_PUBLISH_TIMEOUT_MS'
     | 'SHUTDOWN_TIMEOUT_MS'
-  >,
+  > &
+    Partial<Pick<BaseEnv, 'KAFKA_PARTITIONS_CONCURRENCY'>>,
   options: Pick<MessagingOptions, 'service' | 'topics'> & Partial<MessagingOptions>,
 ): MessagingOptions {
   return {
@@ -85,6 +86,7 @@ export function messagingOptionsFromEnv(
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     publishTimeoutMs: env.KAFKA_PUBLISH_TIMEOUT_MS,
     ...options,
+    consumer: { partitionsConsumedConcurrently: env.KAFKA_PARTITIONS_CONCURRENCY, ...options.consumer },
   };
 }
 
