@@ -57,6 +57,17 @@ export class OdooConnectorEnv extends BaseEnv {
   @Max(3600000)
   ODOO_CLAIM_STALE_MS = 120000;
 
+  /**
+   * Quick re-runs, in the consumer, of an event that met a transient Odoo error (a 5xx, a timeout), after
+   * ~200/400/800 ms, before the message goes back to Kafka's retry (whose backoff grows to half a minute).
+   * Safe because every apply is idempotent (bindings). 0 turns them off.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  ODOO_APPLY_RETRIES = 3;
+
   /** Backfill records buffered per store before one batched create/write (and the longest wait for more, ms). */
   @Transform(toInt)
   @IsInt()

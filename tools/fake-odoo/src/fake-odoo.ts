@@ -31,8 +31,11 @@ export interface FakeOdooCall {
   protocol: FakeOdooProtocol;
   database: string;
   at: Date;
-  /** `ok`, `error` (an Odoo error answered) or `crashed` (applied, then the connection was dropped). */
-  outcome: 'ok' | 'error' | 'crashed';
+  /**
+   * `ok`, `error` (an Odoo error answered), `crashed` (applied, then the connection was dropped) or
+   * `http-error` (a bare HTTP 5xx aimed at this call with `failOn`, nothing applied).
+   */
+  outcome: 'ok' | 'error' | 'crashed' | 'http-error';
 }
 
 export interface FakeOdoo {
@@ -65,6 +68,8 @@ export interface FakeOdoo {
   validationErrorOn(model: string, method: string, message: string, times?: number): void;
   /** The next call to `model.method` is applied, then the connection is dropped without an answer. */
   crashAfter(model: string, method: string): void;
+  /** The next `times` (default 1) calls to `model.method` answer a bare HTTP `status`, nothing applied. */
+  failOn(model: string, method: string, status: 500 | 502 | 503 | 504, times?: number): void;
   /** From now on every RPC request draws its own fault (`null` stops); the returned object counts them. */
   randomFaults(options: RandomFaultOptions | null): RandomFaults | null;
   clearFaults(): void;
@@ -293,14 +298,25 @@ export async function startFakeOdoo(options: FakeOdooOptions): Promise<FakeOdoo>
       res.on('close', () => hanging.delete(res));
       return;
     }
-    const failure = drawn?.kind === 'http-5xx' ? drawn.status : faults.failures.shift();
+    const payload = parse(raw);
+    const target = rpcTarget(json2Route, payload);
+    const aimed = target && faults.takeHttpFailure(target.model, target.method);
+    if (target && aimed !== undefined) {
+      calls.push({
+        ...target,
+        protocol: json2Route ? 'json-2' : 'json-rpc',
+        database: '',
+        at: new Date(),
+        outcome: 'http-error',
+      });
+    }
+    const failure = drawn?.kind === 'http-5xx' ? drawn.status : (faults.failures.shift() ?? aimed);
     if (failure !== undefined) {
       res
         .writeHead(failure, { 'content-type': 'text/html' })
         .end(`<html><body><h1>${failure} Server Error</h1></body></html>`);
       return;
     }
-    const payload = parse(raw);
     if (json2Route)
       return json2(req, res, decodeURIComponent(json2Route[1]), decodeURIComponent(json2Route[2]), payload);
     if (!payload || typeof payload !== 'object') {
@@ -360,6 +376,7 @@ export async function startFakeOdoo(options: FakeOdooOptions): Promise<FakeOdoo>
     validationErrorOn: (model, method, message, times) =>
       faults.validationErrorOn(model, method, message, times),
     crashAfter: (model, method) => faults.crashAfter(model, method),
+    failOn: (model, method, status, times) => faults.failOn(model, method, status, times),
     randomFaults: (options) => (random = options ? new RandomFaults(options) : null),
     clearFaults: () => {
       faults.clear();
@@ -381,6 +398,19 @@ export async function startFakeOdoo(options: FakeOdooOptions): Promise<FakeOdoo>
 function json(res: ServerResponse, status: number, value: unknown): void {
   if (res.destroyed) return;
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+}
+
+/** The model and method an RPC request calls (JSON-2 path, or execute_kw's arguments), if it names one. */
+function rpcTarget(
+  json2Route: RegExpExecArray | null,
+  payload: Record<string, unknown> | undefined,
+): { model: string; method: string } | undefined {
+  if (json2Route)
+    return { model: decodeURIComponent(json2Route[1]), method: decodeURIComponent(json2Route[2]) };
+  const params = payload?.params as { method?: string; args?: unknown[] } | undefined;
+  if (params?.method !== 'execute_kw' || !Array.isArray(params.args)) return undefined;
+  const [, , , model, method] = params.args;
+  return typeof model === 'string' && typeof method === 'string' ? { model, method } : undefined;
 }
 
 function parse(raw: string): Record<string, unknown> | undefined {

@@ -5,9 +5,23 @@ export class FaultPlan {
   timeouts = 0;
   private readonly validationErrors = new Map<string, { message: string; remaining: number }>();
   private readonly crashes = new Set<string>();
+  private readonly httpFailures = new Map<string, { status: 500 | 502 | 503 | 504; remaining: number }>();
 
   failNext(count: number, status: 500 | 502 | 503 | 504 = 500): void {
     for (let i = 0; i < count; i++) this.failures.push(status);
+  }
+
+  /** The next `times` calls of `model.method` get a bare HTTP error, nothing applied (like failNext, aimed). */
+  failOn(model: string, method: string, status: 500 | 502 | 503 | 504, times = 1): void {
+    this.httpFailures.set(`${model}.${method}`, { status, remaining: times });
+  }
+
+  /** The HTTP status to fail this call with, if one is aimed at it. */
+  takeHttpFailure(model: string, method: string): number | undefined {
+    const planned = this.httpFailures.get(`${model}.${method}`);
+    if (!planned) return undefined;
+    if (--planned.remaining <= 0) this.httpFailures.delete(`${model}.${method}`);
+    return planned.status;
   }
 
   validationErrorOn(model: string, method: string, message: string, times = Infinity): void {
@@ -37,5 +51,6 @@ export class FaultPlan {
     this.timeouts = 0;
     this.validationErrors.clear();
     this.crashes.clear();
+    this.httpFailures.clear();
   }
 }

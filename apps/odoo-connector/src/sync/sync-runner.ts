@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 import { Inject, Injectable, Logger } from '@nestjs/common';
 
 import { APP_CONFIG } from '@app/config';
@@ -5,10 +7,13 @@ import type { EventEnvelope, SyncEntityType, SyncOutcome } from '@app/contracts'
 import { classifyError, type KafkaEventContext } from '@app/messaging';
 
 import { ActivityLog } from '../activity/activity-log';
-import type { StoreOdoo } from '../bindings/odoo-bindings';
+import { BindingBusyError, type StoreOdoo } from '../bindings/odoo-bindings';
 import { OdooClients } from '../connections/odoo-clients';
 import { OdooError } from '../odoo-client';
 import type { OdooConnectorEnv } from '../odoo-connector.env';
+
+/** Quick re-runs stop once this much time went into an event's attempts (see applyWithQuickRetries). */
+const QUICK_RETRY_BUDGET_MS = 5_000;
 
 /** What applying one event came to, for the activity log. */
 export interface ApplyResult {
@@ -50,7 +55,7 @@ export class SyncRunner {
       return;
     }
     try {
-      const result = await job.apply({ storeId: event.storeId, client: store.client });
+      const result = await this.applyWithQuickRetries(job, { storeId: event.storeId, client: store.client });
       await this.activity.record(event.storeId, { ...base, ...result, durationMs: Date.now() - started });
     } catch (err) {
       await this.recordFailure(event.storeId, base, err, attempt, started);
@@ -89,6 +94,29 @@ export class SyncRunner {
       return;
     }
     await lines(await apply({ storeId, client: store.client }));
+  }
+
+  /**
+   * One flaky Odoo answer should not send an order through Kafka's retry backoff (seconds growing to half a
+   * minute, the partition waiting behind it): a transient failure re-runs the idempotent job a few times
+   * within a few seconds. Not when the attempts are slow (an Odoo that hangs until the timeout: re-running
+   * would only hold the partition longer), nor for a binding another worker holds (it needs minutes).
+   */
+  private async applyWithQuickRetries(job: SyncJob, odoo: StoreOdoo): Promise<ApplyResult> {
+    const started = Date.now();
+    for (let retry = 0; ; retry++) {
+      try {
+        return await job.apply(odoo);
+      } catch (err) {
+        const quick =
+          retry < this.config.ODOO_APPLY_RETRIES &&
+          Date.now() - started < QUICK_RETRY_BUDGET_MS &&
+          classifyError(err) === 'transient' &&
+          !(err instanceof BindingBusyError);
+        if (!quick) throw err;
+        await sleep(200 * 2 ** retry * (0.5 + Math.random()));
+      }
+    }
   }
 
   private async recordFailure(

@@ -217,6 +217,25 @@ describe.each(['16', '19'] as const)('odoo-connector sync against a %s-style Odo
     expect(ordersOf(fake, o.referenceId)[0].state).toBe('sale');
   });
 
+  it('Odoo answering 503 to the order create → created on a quick re-run of the first delivery, once', async () => {
+    const o = order(`${style}3${Date.now() % 100000}`);
+    // 503: Odoo rolled the call back, so the binding claim is freed at once instead of waiting to go stale.
+    fake.failOn('sale.order', 'create', 503);
+    const sent = new Date();
+    await harness.send(Topic.SalesOrderUpserted, storeId, o);
+    const line = await harness.waitActivity(
+      storeId,
+      (l) => l.entityId === o.orderId && l.outcome === 'ok',
+      'order applied',
+    );
+    expect(line.attempt).toBe(1); // not sent back through Kafka's retry
+    expect(ordersOf(fake, o.referenceId)).toHaveLength(1);
+    const creates = fake.calls.filter(
+      (c) => c.model === 'sale.order' && c.method === 'create' && c.at >= sent,
+    );
+    expect(creates.map((c) => c.outcome)).toEqual(['http-error', 'ok']);
+  });
+
   it('two Salla products with the same SKU → one Odoo product and a sku_conflict line', async () => {
     const sku = `DUP-${style}-${Date.now()}`;
     const product = (productId: string) => ({
