@@ -21,6 +21,7 @@ import { OdooLookups } from './sync/odoo-lookups';
 import { Orders } from './sync/orders';
 import { PAYMENT_SYNC_MODELS, PAYMENT_SYNC_PROVIDERS } from './sync/payment-sync.providers';
 import { Partners } from './sync/partners';
+import { ProductVariants } from './sync/product-variants';
 import { Products } from './sync/products';
 import { StoreBatchCoalescer } from './sync/store-batch-coalescer';
 import { SyncEventsHandler } from './sync/sync-events.handler';
@@ -56,6 +57,7 @@ import { STOCK_SYNC_CONTROLLERS, STOCK_SYNC_MODELS, STOCK_SYNC_PROVIDERS } from 
     OdooLookups,
     Partners,
     Products,
+    ProductVariants,
     Orders,
     CarriersAndPayments,
     SyncRunner,

@@ -1,14 +1,17 @@
 import { odooErrors } from './fake-odoo-error';
 import { odooNow, type FakeDatabase, type FieldSpec, type ModelSpec, type Rec } from './fake-database';
 import type { FakeOdooStyle } from './models';
-import { lineAmounts, round2 } from './money';
+import { currencyDecimals, lineAmounts, roundMoney } from './money';
+import { moveReversalWizard } from './reversal-models';
 
 /*
  * Invoicing and payments as the connector reaches them over RPC (see odoo.md): the `sale.advance.payment.inv`
  * wizard and its `create_invoices` (returns None), `account.move.action_post`, the `account.payment.register`
- * wizard and its `action_create_payments`, or `account.payment` create + `action_post`. Simplified where the
- * connector cannot notice: no journal items; an invoice's residual is its total minus the posted payments
- * reconciled with it.
+ * wizard and its `action_create_payments`, or `account.payment` create + `action_post`; credit notes from the
+ * `account.move.reversal` wizard (see reversal-models.ts) or an `out_refund` created directly. Simplified where
+ * the connector cannot notice: no journal items; a move's residual is its total minus the posted payments
+ * reconciled with it (a credit note is never matched with its invoice here, as the wizard's plain "refund"
+ * leaves it in Odoo: an outstanding credit until someone matches it or pays it back).
  */
 
 const m2o = (relation: string, extra: { required?: boolean; default?: unknown } = {}): FieldSpec => ({
@@ -28,6 +31,9 @@ const today = (): string => odooNow().slice(0, 10);
 /** The payment's free-text reference: `ref` (from the move it inherits) until 17, its own `memo` from 18. */
 export const paymentMemoField = (style: FakeOdooStyle): string => (style === '19' ? 'memo' : 'ref');
 
+/** Posted names per move type, as the default sale journal numbers them (credit notes get their own sequence). */
+const SEQUENCE_PREFIX: Record<string, string> = { out_invoice: 'INV', out_refund: 'RINV' };
+
 /** Payment states that count as money received (16: posted; 18+: in_process / paid). */
 const COUNTED_PAYMENT_STATES = new Set(['posted', 'in_process', 'paid']);
 
@@ -39,8 +45,15 @@ function lineTotals(db: FakeDatabase, line: Rec) {
   return lineAmounts(db, { ...line, product_uom_qty: line.quantity }, 'tax_ids');
 }
 
+/** Rounds an amount of `move` to its currency's smallest unit (fils for KWD), as Odoo's monetary fields do. */
+function roundIn(db: FakeDatabase, move: Rec, value: number): number {
+  return roundMoney(value, currencyDecimals(db, move.currency_id));
+}
+
 function paidOn(db: FakeDatabase, move: Rec): number {
-  return round2(
+  return roundIn(
+    db,
+    move,
     db
       .rows('account.payment')
       .filter(
@@ -53,17 +66,25 @@ function paidOn(db: FakeDatabase, move: Rec): number {
 }
 
 function amountTotal(db: FakeDatabase, move: Rec): number {
-  return round2(invoiceLines(db, move).reduce((sum, l) => sum + lineTotals(db, l).total, 0));
+  return roundIn(
+    db,
+    move,
+    invoiceLines(db, move).reduce((sum, l) => sum + lineTotals(db, l).total, 0),
+  );
 }
 
 function residual(db: FakeDatabase, move: Rec): number {
   if (move.state !== 'posted') return amountTotal(db, move);
-  return Math.max(0, round2(amountTotal(db, move) - paidOn(db, move)));
+  return Math.max(0, roundIn(db, move, amountTotal(db, move) - paidOn(db, move)));
 }
 
 function accountMove(style: FakeOdooStyle): ModelSpec {
   const sum = (key: 'subtotal' | 'tax' | 'total') => (db: FakeDatabase, move: Rec) =>
-    round2(invoiceLines(db, move).reduce((acc, l) => acc + lineTotals(db, l)[key], 0));
+    roundIn(
+      db,
+      move,
+      invoiceLines(db, move).reduce((acc, l) => acc + lineTotals(db, l)[key], 0),
+    );
   return {
     description: 'Journal Entry',
     fields: {
@@ -74,6 +95,13 @@ function accountMove(style: FakeOdooStyle): ModelSpec {
       invoice_origin: char,
       ref: char,
       payment_reference: char,
+      // A credit note's invoice; the other side is `reversal_move_id` (16–17) / `reversal_move_ids` (18+).
+      reversed_entry_id: m2o('account.move'),
+      [style === '19' ? 'reversal_move_ids' : 'reversal_move_id']: {
+        type: 'one2many',
+        relation: 'account.move',
+        inverse: 'reversed_entry_id',
+      },
       invoice_date: { type: 'date' },
       currency_id: m2o('res.currency', { default: 1 }),
       journal_id: m2o('account.journal', {
@@ -107,14 +135,22 @@ function accountMove(style: FakeOdooStyle): ModelSpec {
               throw odooErrors.user(`The entry ${String(move.name)} (id ${move.id}) is already posted.`);
             if (invoiceLines(db, move).length === 0)
               throw odooErrors.user('You need to add a line before posting.');
+            if (move.move_type !== 'entry' && amountTotal(db, move) < 0)
+              throw odooErrors.user(
+                'You cannot validate an invoice with a negative total amount. You should create a credit note instead. Use the action menu to transform it into a credit note or refund.',
+              );
             const year = today().slice(0, 4);
-            const sequence = db.rows('account.move').filter((m) => m.state === 'posted').length + 1;
+            const prefix = SEQUENCE_PREFIX[String(move.move_type)] ?? 'MISC';
+            const sequence =
+              db
+                .rows('account.move')
+                .filter((m) => m.state === 'posted' && String(m.name).startsWith(`${prefix}/`)).length + 1;
             db.write('account.move', [move.id], {
               state: 'posted',
               name:
                 move.name && move.name !== '/'
                   ? move.name
-                  : `INV/${year}/${String(sequence).padStart(5, '0')}`,
+                  : `${prefix}/${year}/${String(sequence).padStart(5, '0')}`,
               invoice_date: move.invoice_date || today(),
             });
           }
@@ -227,10 +263,12 @@ function advancePaymentWizard(style: FakeOdooStyle): ModelSpec {
 }
 
 function createPayment(db: FakeDatabase, style: FakeOdooStyle, wizard: Rec, moves: Rec[]): number {
+  // Money goes out for a customer credit note (the refund), in for an invoice.
+  const outbound = moves[0].move_type === 'out_refund';
   return db.createOne(
     'account.payment',
     {
-      payment_type: 'inbound',
+      payment_type: outbound ? 'outbound' : 'inbound',
       partner_type: 'customer',
       partner_id: moves[0].partner_id,
       amount: wizard.amount,
@@ -268,7 +306,11 @@ function paymentRegisterWizard(style: FakeOdooStyle): ModelSpec {
       if (moves.length === 0) throw odooErrors.user('You can only register payments for invoices.');
       if (moves.some((m) => m.state !== 'posted'))
         throw odooErrors.user('You can only register payment for posted journal entries.');
-      const left = round2(moves.reduce((sum, m) => sum + residual(db, m), 0));
+      const left = roundIn(
+        db,
+        moves[0],
+        moves.reduce((sum, m) => sum + residual(db, m), 0),
+      );
       if (left <= 0)
         throw odooErrors.user(
           "You can't register a payment because there is nothing left to pay on the selected journal items.",
@@ -402,5 +444,6 @@ export function withAccountModels(
     'sale.advance.payment.inv': advancePaymentWizard(style),
     'account.payment.register': paymentRegisterWizard(style),
     'account.payment': accountPayment(style),
+    'account.move.reversal': moveReversalWizard(style),
   };
 }

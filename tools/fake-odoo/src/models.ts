@@ -8,9 +8,15 @@ import {
   type Rec,
   type Vals,
 } from './fake-database';
-import { lineAmounts, round2 } from './money';
+import { currencyDecimals, decimalPlaces, lineAmounts, round2, roundMoney } from './money';
 import { withStockModels } from './stock-models';
 import { withAccountModels } from './account-models';
+import {
+  checkVariantCombinations,
+  productAttributeModels,
+  syncTemplateVariants,
+  variantAttributeFields,
+} from './product-attribute-models';
 
 /** A field value as Odoo would print it in a name or message (strings and numbers as is, anything else as JSON). */
 function printable(value: unknown): string {
@@ -142,28 +148,11 @@ function productTemplate(style: FakeOdooStyle): ModelSpec {
     },
     afterCreate: (db, template, vals, ctx) => {
       if (vals.__from_child) return; // created by product.product.create, which makes the variant itself
-      const lines = db
-        .rows('product.template.attribute.line')
-        .filter((line) => line.product_tmpl_id === template.id)
-        .map((line) => (line.value_ids as number[] | undefined) ?? []);
-      // One variant per combination of attribute values; a template without attributes has exactly one.
-      const combinations = lines.reduce<number[][]>(
-        (acc, values) => acc.flatMap((combo) => values.map((value) => [...combo, value])),
-        [[]],
-      );
       const pending = pendingVariantValues.get(template.id) ?? {};
       pendingVariantValues.delete(template.id);
-      for (const combo of combinations) {
-        db.createOne(
-          'product.product',
-          {
-            product_tmpl_id: template.id,
-            product_template_attribute_value_ids: combo,
-            ...(combinations.length === 1 ? pending : {}),
-          },
-          ctx,
-        );
-      }
+      const variants = syncTemplateVariants(db, template.id, ctx);
+      if (variants.length === 1 && Object.keys(pending).length > 0)
+        db.write('product.product', variants, pending, ctx);
     },
   };
 }
@@ -177,9 +166,7 @@ function productProduct(): ModelSpec {
       default_code: char,
       barcode: char,
       active,
-      // Simplified: the attribute values themselves, not product.template.attribute.value records.
-      product_template_attribute_value_ids: m2m('product.attribute.value'),
-      lst_price: { type: 'float', compute: (db, p) => db.value('product.product', p, 'list_price') },
+      ...variantAttributeFields(),
       qty_available: {
         type: 'float',
         compute: (db, p) => sumQuants(db, [p.id], (q) => q.quantity as number),
@@ -200,6 +187,7 @@ function productProduct(): ModelSpec {
       return p.default_code ? `[${printable(p.default_code)}] ${name}` : name;
     },
     check: (db, ids) => {
+      checkVariantCombinations(db, ids);
       // Odoo's _check_barcode_uniqueness (archived products count too).
       for (const id of ids) {
         const product = db.get('product.product', id);
@@ -222,10 +210,14 @@ function saleOrder(style: FakeOdooStyle): ModelSpec {
   const lines = (db: FakeDatabase, order: Rec) =>
     db.rows('sale.order.line').filter((l) => l.order_id === order.id);
   const sum = (key: 'subtotal' | 'tax' | 'total') => (db: FakeDatabase, order: Rec) =>
-    round2(lines(db, order).reduce((acc, line) => acc + lineAmounts(db, line, taxField)[key], 0));
+    roundMoney(
+      lines(db, order).reduce((acc, line) => acc + lineAmounts(db, line, taxField)[key], 0),
+      currencyDecimals(db, order.currency_id),
+    );
   return {
     description: 'Sales Order',
     order: 'date_order desc, id desc',
+    prepare: (db, vals, _ctx, existing) => saleOrderCurrency(db, vals, existing),
     fields: {
       name: {
         type: 'char',
@@ -242,7 +234,15 @@ function saleOrder(style: FakeOdooStyle): ModelSpec {
         },
       ),
       date_order: { type: 'datetime', default: () => odooNow() },
-      currency_id: m2o('res.currency', { default: 1 }),
+      company_id: m2o('res.company', { default: (db: FakeDatabase) => userCompany(db) }),
+      // 16: required, from the partner's default price list; 17+: optional (company currency without one).
+      pricelist_id: m2o('product.pricelist', {
+        required: style === '16',
+        default: (db: FakeDatabase) =>
+          db.search('product.pricelist', [], { order: 'sequence asc, id asc', limit: 1 })[0] ?? false,
+      }),
+      // Stored compute in Odoo: set by `prepare` from the price list (company currency without one).
+      currency_id: m2o('res.currency'),
       warehouse_id: m2o('stock.warehouse', { default: 1 }),
       carrier_id: m2o('delivery.carrier'),
       order_line: o2m('sale.order.line', 'order_id'),
@@ -287,6 +287,28 @@ function saleOrder(style: FakeOdooStyle): ModelSpec {
       },
     },
   };
+}
+
+/** The "Product Price" decimal accuracy (2 in a fresh database; Kuwaiti merchants raise it to 3). */
+const priceDigits = (db: FakeDatabase): number =>
+  (db.rows('decimal.precision').find((p) => p.name === 'Product Price')?.digits as number | undefined) ?? 2;
+
+const userCompany = (db: FakeDatabase): number => (db.get('res.users', db.uid)?.company_id as number) || 1;
+
+/**
+ * `currency_id` follows the price list (`_compute_currency_id`); a confirmed order's price list is frozen, and
+ * Odoo refuses any write that names it, even unchanged.
+ */
+function saleOrderCurrency(db: FakeDatabase, vals: Vals, existing?: Rec): Vals {
+  if (existing && vals.pricelist_id === undefined) return vals;
+  if (existing?.state === 'sale')
+    throw odooErrors.user('You cannot change the pricelist of a confirmed order !');
+  const pricelist = vals.pricelist_id ? db.get('product.pricelist', Number(vals.pricelist_id)) : undefined;
+  const companyId = (vals.company_id ?? existing?.company_id) as number | undefined;
+  const company = db.get('res.company', companyId ?? userCompany(db));
+  const currency = pricelist?.currency_id ?? company?.currency_id;
+  if (currency) vals.currency_id = currency;
+  return vals;
 }
 
 /** Reserved quantities per order, released on cancel: quant id → quantity. */
@@ -357,6 +379,8 @@ function saleOrderLine(style: FakeOdooStyle): ModelSpec {
       price_total: { type: 'float', compute: amount('total') },
     },
     prepare: (db, vals, _ctx, existing) => {
+      // A Float with digits='Product Price' is stored rounded to them (a KWD 12.345 becomes 12.35 at 2).
+      if (typeof vals.price_unit === 'number') vals.price_unit = roundMoney(vals.price_unit, priceDigits(db));
       // Like the onchanges a create runs: the product's name, price and sales taxes unless given.
       if (existing || !vals.product_id) return vals;
       const product = db.get('product.product', vals.product_id as number);
@@ -495,7 +519,12 @@ export function buildModels(style: FakeOdooStyle): Record<string, ModelSpec> {
     withStockModels(style, {
       'res.users': {
         description: 'User',
-        fields: { name: char, login: { type: 'char', required: true }, active },
+        fields: {
+          name: char,
+          login: { type: 'char', required: true },
+          company_id: m2o('res.company', { default: 1 }),
+          active,
+        },
         methods: {
           context_get: {
             kind: 'model',
@@ -506,7 +535,41 @@ export function buildModels(style: FakeOdooStyle): Record<string, ModelSpec> {
       },
       'res.currency': {
         description: 'Currency',
-        fields: { name: char, symbol: char, active, decimal_places: { type: 'integer', default: 2 } },
+        fields: {
+          name: char,
+          symbol: char,
+          active,
+          rounding: { type: 'float', default: 0.01 },
+          decimal_places: {
+            type: 'integer',
+            compute: (_db, c) => decimalPlaces((c.rounding as number | undefined) ?? 0.01),
+          },
+        },
+      },
+      'res.company': {
+        description: 'Companies',
+        fields: {
+          name: { type: 'char', required: true },
+          currency_id: m2o('res.currency', { required: true }),
+        },
+      },
+      'decimal.precision': {
+        description: 'Decimal Precision',
+        fields: { name: { type: 'char', required: true }, digits: { type: 'integer', default: 2 } },
+      },
+      'product.pricelist': {
+        description: 'Pricelist',
+        order: 'sequence asc, id asc',
+        fields: {
+          name: { type: 'char', required: true },
+          currency_id: m2o('res.currency', {
+            required: true,
+            default: (db: FakeDatabase) => db.get('res.company', userCompany(db))?.currency_id,
+          }),
+          company_id: m2o('res.company'),
+          sequence: { type: 'integer', default: 16 },
+          active,
+        },
       },
       'res.country': { description: 'Country', fields: { name: char, code: char } },
       'res.partner': {
@@ -554,28 +617,7 @@ export function buildModels(style: FakeOdooStyle): Record<string, ModelSpec> {
           },
         },
       },
-      'product.attribute': {
-        description: 'Product Attribute',
-        fields: {
-          name: { type: 'char', required: true },
-          value_ids: o2m('product.attribute.value', 'attribute_id'),
-        },
-      },
-      'product.attribute.value': {
-        description: 'Attribute Value',
-        fields: {
-          name: { type: 'char', required: true },
-          attribute_id: m2o('product.attribute', { required: true }),
-        },
-      },
-      'product.template.attribute.line': {
-        description: 'Product Template Attribute Line',
-        fields: {
-          product_tmpl_id: m2o('product.template', { required: true }),
-          attribute_id: m2o('product.attribute', { required: true }),
-          value_ids: m2m('product.attribute.value'),
-        },
-      },
+      ...productAttributeModels(style),
       'product.template': productTemplate(style),
       'product.product': productProduct(),
       'account.tax': {
@@ -655,6 +697,16 @@ export interface SeedOptions {
 /** What a fresh database with sale_management, stock and delivery installed holds that sync relies on. */
 export function seed(db: FakeDatabase, options: SeedOptions): void {
   const make = (model: string, vals: Vals) => db.createOne(model, vals, {});
+  // Before the users: each belongs to the company, which works in SAR.
+  const sar = make('res.currency', { name: 'SAR', symbol: 'ر.س' });
+  make('res.currency', { name: 'USD', symbol: '$' });
+  make('res.currency', { name: 'EUR', symbol: '€', active: false });
+  make('res.currency', { name: 'AED', symbol: 'د.إ', active: false });
+  // 1 dinar = 1000 fils; inactive until the merchant activates it, as in a fresh Odoo.
+  make('res.currency', { name: 'KWD', symbol: 'د.ك', rounding: 0.001, active: false });
+  make('res.company', { name: 'My Company', currency_id: sar });
+  make('product.pricelist', { name: 'Public Pricelist', currency_id: sar });
+  make('decimal.precision', { name: 'Product Price', digits: 2 });
   make('res.users', { name: 'OdooBot', login: '__system__', active: false });
   for (const user of [...options.users].sort((a, b) => a.uid - b.uid)) {
     while (db.rows('res.users').length < user.uid - 1)
@@ -665,10 +717,6 @@ export function seed(db: FakeDatabase, options: SeedOptions): void {
       });
     make('res.users', { name: user.login === 'admin' ? 'Mitchell Admin' : user.login, login: user.login });
   }
-  make('res.currency', { name: 'SAR', symbol: 'ر.س' });
-  make('res.currency', { name: 'USD', symbol: '$' });
-  make('res.currency', { name: 'EUR', symbol: '€', active: false });
-  make('res.currency', { name: 'AED', symbol: 'د.إ', active: false });
   for (const [code, name] of [
     ['SA', 'Saudi Arabia'],
     ['AE', 'United Arab Emirates'],

@@ -10,7 +10,23 @@ import { BindingCacheRepository } from './binding-cache.repository';
 
 /** What a binding links: a Salla record of `kind` to a record of an Odoo `model`. */
 export type BindingKind =
-  'category' | 'product' | 'sku' | 'customer' | 'order' | 'carrier' | 'payment' | 'line_product' | 'invoice';
+  | 'category'
+  | 'product'
+  | 'sku'
+  | 'customer'
+  | 'order'
+  | 'carrier'
+  | 'payment'
+  | 'line_product'
+  | 'invoice'
+  // Salla variants and the Odoo attributes, values and template lines built for them (product-variants.ts).
+  | 'variant'
+  | 'attribute'
+  | 'attribute_value'
+  | 'attribute_line'
+  // A Salla refund's credit note and the payment that pays it back (order-refunds.ts).
+  | 'refund'
+  | 'refund_payment';
 
 export interface BindingTarget {
   kind: BindingKind;
@@ -44,6 +60,12 @@ export class BindingBusyError extends Error {
     super(`Another worker is creating the Odoo record for ${name}; will retry`);
     this.name = 'BindingBusyError';
   }
+}
+
+/** Whether a failed create may still have been applied in Odoo. */
+function mayHaveApplied(err: unknown): boolean {
+  if (!(err instanceof OdooError) || err.permanent) return false;
+  return err.httpStatus !== 500 && err.httpStatus !== 503;
 }
 
 interface ImdRow {
@@ -223,9 +245,10 @@ export class OdooBindings {
         created = true;
       }
     } catch (err) {
-      // Refused for good: nothing was created, free the name. Transient: the record may exist; keep the claim.
-      const mayExist = err instanceof OdooError && !err.permanent;
-      if (!mayExist) await odoo.client.call('ir.model.data', 'unlink', [claimId]).catch(() => undefined);
+      // Nothing was created — Odoo refused it, or answered 500/503 (its transaction rolled back) — so free the
+      // name. A timeout, a reset or a proxy's 502/504 may hide an applied create: keep the claim until stale.
+      if (!mayHaveApplied(err))
+        await odoo.client.call('ir.model.data', 'unlink', [claimId]).catch(() => undefined);
       throw err;
     }
     await odoo.client.write('ir.model.data', [claimId], { res_id: id });

@@ -4,6 +4,7 @@ import type { CategoryUpserted, ProductUpserted } from '@app/contracts';
 
 import { BatchBindings, type BatchRecord } from '../bindings/batch-bindings';
 import { OdooBindings, type StoreOdoo } from '../bindings/odoo-bindings';
+import { hasVariants } from './product-variants';
 import { Products, skuOf } from './products';
 import type { ApplyResult } from './sync-runner';
 
@@ -81,6 +82,12 @@ export class CatalogBatch {
           outcome: 'skipped',
           message: 'An older version of the product than the one already synced: ignored',
         };
+        continue;
+      }
+      // Attributes, lines and per-variant SKU locks are several dependent calls per product: a product with
+      // variants goes through the single-product path (ProductVariants), one at a time.
+      if (hasVariants(p)) {
+        oneByOne.push(i);
         continue;
       }
       const sku = skuOf(p);

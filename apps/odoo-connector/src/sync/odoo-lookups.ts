@@ -9,9 +9,35 @@ export interface SalesTax {
   priceInclude: boolean;
 }
 
+/** An Odoo currency and the decimals it rounds money to (KWD, BHD, OMR: 3). */
+export interface OdooCurrency {
+  id: number;
+  name: string;
+  decimals: number;
+}
+
+type CurrencyRow = {
+  id: number;
+  name: string;
+  decimal_places?: number | false;
+  rounding?: number | false;
+};
+
+const CURRENCY_FIELDS = ['name', 'decimal_places', 'rounding'];
+
+/** Odoo derives `decimal_places` from `rounding` (0.001 → 3); either may be what a server answers with. */
+function currencyOf(row: CurrencyRow): OdooCurrency {
+  const fromRounding =
+    typeof row.rounding === 'number' && row.rounding > 0 && row.rounding < 1
+      ? Math.ceil(Math.log10(1 / row.rounding) - 1e-9)
+      : 0;
+  const decimals = typeof row.decimal_places === 'number' ? row.decimal_places : fromRounding;
+  return { id: row.id, name: row.name, decimals };
+}
+
 /**
  * Reference data read from a store's Odoo, remembered per client (a settings change builds a new client,
- * which forgets them): countries, currencies, the company's sales tax.
+ * which forgets them): countries, currencies, the company's currency and sales tax, price lists.
  */
 @Injectable()
 export class OdooLookups {
@@ -32,19 +58,97 @@ export class OdooLookups {
     });
   }
 
-  /** The active currency with this ISO code, or null: Odoo cannot take the order in it. */
-  currencyId(client: OdooClient, code: string): Promise<number | null> {
-    return this.remember(client, `currency:${code}`, async () => {
-      const rows = await client.searchRead<{ id: number }>(
+  /**
+   * The active currency with this ISO code and its decimals, or null: Odoo cannot take the order in it. Not
+   * remembered when missing: the merchant is asked to activate it, and the next change of the order should
+   * find it.
+   */
+  async currency(client: OdooClient, code: string): Promise<OdooCurrency | null> {
+    const key = `currency:${code}`;
+    const found = await this.remember(client, key, async () => {
+      const rows = await client.searchRead<CurrencyRow>(
         'res.currency',
         [
           ['name', '=', code],
           ['active', '=', true],
         ],
-        ['id'],
+        CURRENCY_FIELDS,
         { limit: 1 },
       );
+      return rows[0] ? currencyOf(rows[0]) : null;
+    });
+    if (found === null) this.memo.get(client)?.delete(key);
+    return found;
+  }
+
+  /**
+   * The currency of the user's company: the one Odoo books an order in when no price list says otherwise
+   * (the order's `company_id` is the user's current company).
+   */
+  companyCurrency(client: OdooClient): Promise<OdooCurrency> {
+    return this.remember(client, 'companyCurrency', async () => {
+      const uid = await client.authenticate();
+      const [user] = await client.searchRead<{ id: number; company_id: [number, string] | false }>(
+        'res.users',
+        [['id', '=', uid]],
+        ['company_id'],
+      );
+      if (!user?.company_id) throw new Error(`The Odoo user ${uid} has no company`);
+      const [company] = await client.searchRead<{ id: number; currency_id: [number, string] | false }>(
+        'res.company',
+        [['id', '=', user.company_id[0]]],
+        ['currency_id'],
+      );
+      if (!company?.currency_id) throw new Error(`The Odoo company ${user.company_id[1]} has no currency`);
+      const [row] = await client.searchRead<CurrencyRow>(
+        'res.currency',
+        [['id', '=', company.currency_id[0]]],
+        CURRENCY_FIELDS,
+        { context: { active_test: false } },
+      );
+      if (!row) throw new Error(`The currency of the Odoo company ${user.company_id[1]} cannot be read`);
+      return currencyOf(row);
+    });
+  }
+
+  /**
+   * An active price list in this currency (the first by sequence), or null. A sale order takes its currency
+   * from its price list, so this is what books an order in the customer's currency. Not remembered when
+   * missing: the merchant is asked to create one, and the next change of the order should find it.
+   */
+  async pricelistId(client: OdooClient, currencyId: number): Promise<number | null> {
+    const key = `pricelist:${currencyId}`;
+    const id = await this.remember(client, key, async () => {
+      const rows = await client.searchRead<{ id: number }>(
+        'product.pricelist',
+        [
+          ['currency_id', '=', currencyId],
+          ['active', '=', true],
+        ],
+        ['id'],
+        { limit: 1, order: 'sequence asc, id asc' },
+      );
       return rows[0]?.id ?? null;
+    });
+    if (id === null) this.memo.get(client)?.delete(key);
+    return id;
+  }
+
+  /**
+   * The digits Odoo keeps of a unit price (the "Product Price" decimal accuracy, 2 unless the merchant changed
+   * it): a sale line's `price_unit` is rounded to them when written, whatever the currency. `fresh`: read again,
+   * the merchant may have raised it since.
+   */
+  priceDigits(client: OdooClient, fresh = false): Promise<number> {
+    if (fresh) this.memo.get(client)?.delete('priceDigits');
+    return this.remember(client, 'priceDigits', async () => {
+      const rows = await client.searchRead<{ id: number; digits: number }>(
+        'decimal.precision',
+        [['name', '=', 'Product Price']],
+        ['digits'],
+        { limit: 1 },
+      );
+      return typeof rows[0]?.digits === 'number' ? rows[0].digits : 2;
     });
   }
 

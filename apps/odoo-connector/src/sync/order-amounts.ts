@@ -1,7 +1,20 @@
 import type { OrderTotals } from '@app/contracts';
 
-/** Rounds to the currency's smallest unit (2 decimals) the way Odoo's round-per-line does, without float noise. */
-export const round2 = (value: number): number => Math.round((value + Number.EPSILON) * 100) / 100;
+/**
+ * Rounds to `decimals` places the way Odoo's `float_round` does: half away from zero (a discount line's -0.125
+ * gives -0.13, not -0.12), after nudging by one unit of the last binary place so 1.005 stored as 1.00499…
+ * still rounds up. The division by a power of ten gives back the double closest to the decimal (12.345).
+ */
+export function roundMoney(value: number, decimals: number): number {
+  const factor = 10 ** decimals;
+  const scaled = value * factor;
+  if (scaled === 0) return 0;
+  const nudged = Math.abs(scaled) + 2 ** (Math.log2(Math.abs(scaled)) - 52);
+  return (Math.sign(scaled) * Math.floor(nudged + 0.5)) / factor || 0; // never -0
+}
+
+/** Two decimals, for the callers not yet told the order's currency. */
+export const round2 = (value: number): number => roundMoney(value, 2);
 
 export type LineRole = 'product' | 'shipping' | 'cod' | 'discount';
 
@@ -31,9 +44,13 @@ export function chooseTaxes(
   lines: readonly DraftLine[],
   totals: OrderTotals,
   tax: { rate: number; priceInclude: boolean } | null,
+  decimals: number,
 ): TaxChoice {
-  const target = round2(Number(totals.total));
-  const none: TaxChoice = { taxed: new Set(), expectedTotal: odooTotal(lines, new Set(), 0, false) };
+  const target = roundMoney(Number(totals.total), decimals);
+  const none: TaxChoice = {
+    taxed: new Set(),
+    expectedTotal: odooTotal(lines, new Set(), { rate: 0, priceInclude: false }, decimals),
+  };
   if (Number(totals.tax) === 0 || !tax) return none;
   const candidates: LineRole[][] = [
     ['product', 'discount'],
@@ -46,7 +63,7 @@ export function chooseTaxes(
   let best: TaxChoice | undefined;
   for (const roles of candidates) {
     const taxed = new Set(roles);
-    const expectedTotal = odooTotal(lines, taxed, tax.rate, tax.priceInclude);
+    const expectedTotal = odooTotal(lines, taxed, tax, decimals);
     const choice = { taxed, expectedTotal };
     if (expectedTotal === target) return choice;
     if (!best || Math.abs(expectedTotal - target) < Math.abs(best.expectedTotal - target)) best = choice;
@@ -54,33 +71,33 @@ export function chooseTaxes(
   return best!;
 }
 
-/** The unit price to send: pre-tax, or grossed up when the Odoo tax is price-included. */
+/** The unit price to send: pre-tax, or grossed up (to the currency's unit) when the Odoo tax is price-included. */
 export function priceUnitFor(
   line: DraftLine,
   taxed: boolean,
   tax: { rate: number; priceInclude: boolean } | null,
+  decimals: number,
 ): number {
-  return taxed && tax?.priceInclude ? round2(line.unitPrice * (1 + tax.rate)) : line.unitPrice;
+  return taxed && tax?.priceInclude ? roundMoney(line.unitPrice * (1 + tax.rate), decimals) : line.unitPrice;
 }
 
 function odooTotal(
   lines: readonly DraftLine[],
   taxed: ReadonlySet<LineRole>,
-  rate: number,
-  priceInclude: boolean,
+  tax: { rate: number; priceInclude: boolean },
+  decimals: number,
 ): number {
+  const round = (value: number) => roundMoney(value, decimals);
   let total = 0;
   for (const line of lines) {
-    const isTaxed = taxed.has(line.role) && rate > 0;
-    const gross = line.quantity * priceUnitFor(line, isTaxed, { rate, priceInclude });
-    if (!isTaxed) {
-      total += round2(gross);
-    } else if (priceInclude) {
-      total += round2(gross); // subtotal + included tax = the gross amount, rounded once
+    const isTaxed = taxed.has(line.role) && tax.rate > 0;
+    const gross = line.quantity * priceUnitFor(line, isTaxed, tax, decimals);
+    if (!isTaxed || tax.priceInclude) {
+      total += round(gross); // with an included tax, subtotal + tax = the gross amount, rounded once
     } else {
-      const subtotal = round2(gross);
-      total += subtotal + round2(subtotal * rate);
+      const subtotal = round(gross);
+      total += subtotal + round(subtotal * tax.rate);
     }
   }
-  return round2(total);
+  return round(total);
 }

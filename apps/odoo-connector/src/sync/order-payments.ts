@@ -4,7 +4,7 @@ import type { SalesOrderUpserted } from '@app/contracts';
 
 import { OdooBindings, type StoreOdoo } from '../bindings/odoo-bindings';
 import { OdooValidationError } from '../odoo-client';
-import { round2 } from './order-amounts';
+import { roundMoney } from './order-amounts';
 import { OdooLookups } from './odoo-lookups';
 import { PaymentJournals } from './payment-journals';
 
@@ -72,15 +72,18 @@ export class OrderPayments {
         errorCode: 'payment.invoice_not_posted',
       };
     }
-    const sallaTotal = round2(Number(order.totals.total));
-    if (round2(invoice.amount_total) !== sallaTotal) {
+    // The order was synced in this currency, so it is known (and remembered); 2 only if Odoo forgot it since.
+    const decimals = (await this.lookups.currency(odoo.client, order.currency))?.decimals ?? 2;
+    const round = (value: number) => roundMoney(value, decimals);
+    const sallaTotal = round(Number(order.totals.total));
+    if (round(invoice.amount_total) !== sallaTotal) {
       return {
-        text: `; the payment was NOT registered: invoice ${invoice.name} totals ${round2(invoice.amount_total).toFixed(2)}, not Salla's ${sallaTotal.toFixed(2)} ${order.currency}`,
+        text: `; the payment was NOT registered: invoice ${invoice.name} totals ${round(invoice.amount_total).toFixed(decimals)}, not Salla's ${sallaTotal.toFixed(decimals)} ${order.currency}`,
         errorCode: 'payment.invoice_total_mismatch',
       };
     }
     const memo = `Salla #${order.referenceId}`;
-    if (round2(invoice.amount_residual) < sallaTotal) {
+    if (round(invoice.amount_residual) < sallaTotal) {
       // Someone paid it (in part) without us — perhaps this very payment after a crash: adopt ours if it is.
       const ours = await this.paymentByMemo(odoo, memo);
       if (ours) {
@@ -97,13 +100,14 @@ export class OrderPayments {
       create: () => this.pay(odoo, invoice.id, journal.id, memo, sallaTotal),
     });
     return {
-      text: `, invoiced (${invoice.name}) and ${bound.created ? 'paid' : 'found paid'}: ${sallaTotal.toFixed(2)} ${order.currency} in journal ${journal.code}`,
+      text: `, invoiced (${invoice.name}) and ${bound.created ? 'paid' : 'found paid'}: ${sallaTotal.toFixed(decimals)} ${order.currency} in journal ${journal.code}`,
     };
   }
 
   /**
    * Posted invoices of an order about to be cancelled: Odoo cancels the order and its draft invoices but keeps
-   * posted invoices and their payments, which only a credit note reverses (never issued automatically).
+   * posted invoices and their payments, which only a credit note reverses (issued when Salla sends the refund,
+   * OrderRefunds; a cancel alone never credits).
    */
   async postedInvoices(odoo: StoreOdoo, orderName: string): Promise<Invoice[]> {
     return odoo.client.searchRead<Invoice & Record<string, unknown>>(
@@ -166,23 +170,8 @@ export class OrderPayments {
     memo: string,
     amount: number,
   ): Promise<number> {
-    const context = { active_model: MOVE, active_ids: [invoiceId], active_id: invoiceId };
-    const [wizard] = await odoo.client.create(
-      'account.payment.register',
-      [{ journal_id: journalId, amount, communication: memo }],
-      { context },
-    );
-    const action = await odoo.client.call<unknown>(
-      'account.payment.register',
-      'action_create_payments',
-      [wizard],
-      {
-        context,
-      },
-    );
-    const resId =
-      typeof action === 'object' && action !== null ? (action as { res_id?: unknown }).res_id : null;
-    if (typeof resId === 'number' && resId > 0) return resId;
+    const resId = await registerPayment(odoo, invoiceId, journalId, memo, amount);
+    if (resId) return resId;
     const found = await this.paymentByMemo(odoo, memo);
     if (!found) throw new Error(`Odoo registered no payment "${memo}"`);
     return found;
@@ -226,6 +215,34 @@ export class OrderPayments {
     if (!row) throw new Error(`Odoo invoice ${id} bound to a Salla order no longer exists`);
     return row;
   }
+}
+
+/**
+ * `account.payment.register` on one posted move (an invoice: money in; a credit note: money out), `memo` as
+ * the payment's reference. Resolves to the payment's id when Odoo's answer names it, else null (find it by memo).
+ */
+export async function registerPayment(
+  odoo: StoreOdoo,
+  moveId: number,
+  journalId: number,
+  memo: string,
+  amount: number,
+): Promise<number | null> {
+  const context = { active_model: MOVE, active_ids: [moveId], active_id: moveId };
+  const [wizard] = await odoo.client.create(
+    'account.payment.register',
+    [{ journal_id: journalId, amount, communication: memo }],
+    { context },
+  );
+  const action = await odoo.client.call<unknown>(
+    'account.payment.register',
+    'action_create_payments',
+    [wizard],
+    { context },
+  );
+  const resId =
+    typeof action === 'object' && action !== null ? (action as { res_id?: unknown }).res_id : null;
+  return typeof resId === 'number' && resId > 0 ? resId : null;
 }
 
 export const paymentTargetOf = (orderId: string) => ({

@@ -4,9 +4,10 @@ import type { SalesOrderUpserted } from '@app/contracts';
 
 import { BatchBindings, type BatchRecord } from '../bindings/batch-bindings';
 import { type BindingTarget, OdooBindings, type StoreOdoo } from '../bindings/odoo-bindings';
-import type { DraftLine } from './order-amounts';
+import { type DraftLine, roundMoney } from './order-amounts';
+import { type OrderCurrency, orderCurrency } from './order-currency';
 import { OdooLookups } from './odoo-lookups';
-import { isCancelled, type OdooOrder, Orders } from './orders';
+import { isCancelled, ORDER_FIELDS, type OdooOrder, Orders } from './orders';
 import { Partners } from './partners';
 import { Products } from './products';
 import type { ApplyResult } from './sync-runner';
@@ -19,8 +20,8 @@ const TEMPLATE = 'product.template';
  * partner (binding, then email/phone), each line's product binding and variant, the carrier — is asked once for
  * the whole batch; new partners and new orders are created with one `create` each (BatchBindings: records, then
  * their binding rows, the unique index still deciding), read back in one call and the paid ones confirmed in
- * one call. Whatever is not plain (an order already bound — a redelivery —, a cancelled one, a line whose
- * product is not bound, a binding a rival holds) goes through the one-at-a-time path of Orders, so the
+ * one call. Whatever is not plain (an order already bound — a redelivery —, a cancelled one, one in a currency
+ * Odoo cannot take, a line whose product is not bound, a binding a rival holds) goes through the one-at-a-time path of Orders, so the
  * guarantees stay those of the live path: one `sale.order` per Salla order however often it arrives.
  * Payment registration (invoice + payment) stays per order: each is its own claim-first pair of effects.
  */
@@ -39,10 +40,13 @@ export class OrdersBatch {
     const results = new Array<ApplyResult | undefined>(orders.length);
     const oneByOne: number[] = [];
     const plain: number[] = [];
+    const currencies = new Map<number, OrderCurrency>();
     for (const [i, order] of orders.entries()) {
       const bound = await this.bindings.cached(odoo.storeId, orderTarget(order.orderId));
-      const currencyOk = (await this.lookups.currencyId(odoo.client, order.currency)) !== null;
-      if (bound || isCancelled(order) || !currencyOk) oneByOne.push(i);
+      // Refused currencies are flagged by the one-by-one path, with its message.
+      const resolved = await orderCurrency(this.lookups, odoo.client, order);
+      if ('currency' in resolved) currencies.set(i, resolved.currency);
+      if (bound || isCancelled(order) || 'refused' in resolved) oneByOne.push(i);
       else plain.push(i);
     }
 
@@ -51,7 +55,7 @@ export class OrdersBatch {
       plain.map((i) => orders[i]),
     );
     const ready = plain.filter((i) => {
-      const resolved = orders[i].lines.every((l) => l.productId && variants.has(l.productId));
+      const resolved = orders[i].lines.every((l) => variants.has(lineKey(l)));
       if (!resolved) oneByOne.push(i);
       return resolved;
     });
@@ -83,7 +87,18 @@ export class OrdersBatch {
       }
       const lines = await this.draftLines(order, variants, service);
       const carrierId = order.shipping?.methodId ? (carriers.get(order.shipping.methodId) ?? null) : null;
-      const { header, lineVals } = await this.orders.valuesOf(odoo, order, partnerId, lines, carrierId);
+      const { header, lineVals } = await this.orders.valuesOf(
+        odoo,
+        order,
+        partnerId,
+        lines,
+        carrierId,
+        currencies.get(i)!,
+      );
+      if (await this.orders.pricePrecision(odoo, order, lineVals, currencies.get(i)!)) {
+        oneByOne.push(i); // flagged there
+        continue;
+      }
       records.push({
         target: orderTarget(order.orderId),
         vals: { ...header, order_line: lineVals.map((l) => [0, 0, l]) },
@@ -103,7 +118,11 @@ export class OrdersBatch {
     const current = await this.readOrders(odoo, [...created.values()]);
     const toConfirm = [...created].filter(([i, id]) => {
       const row = current.get(id);
-      return orders[i].payment.status === 'paid' && row?.state === 'draft' && sameTotal(orders[i], row);
+      return (
+        orders[i].payment.status === 'paid' &&
+        row?.state === 'draft' &&
+        sameAmounts(orders[i], row, currencies.get(i)!)
+      );
     });
     let confirmedNow = false;
     if (toConfirm.length > 0) {
@@ -126,7 +145,13 @@ export class OrdersBatch {
         continue;
       }
       const state = confirmedIds.has(id) ? 'sale' : row.state;
-      results[i] = await this.orders.finishCreated(odoo, orders[i], { ...row, state }, confirmedIds.has(id));
+      results[i] = await this.orders.finishCreated(
+        odoo,
+        orders[i],
+        { ...row, state },
+        confirmedIds.has(id),
+        currencies.get(i)!,
+      );
     }
     for (const i of [...new Set(oneByOne)].sort((a, b) => a - b))
       results[i] ??= await this.orders.applyUpsert(odoo, orders[i]);
@@ -134,18 +159,35 @@ export class OrdersBatch {
   }
 
   /** Salla product id → Odoo variant for every bound product of the orders' lines: two reads for all. */
+  /**
+   * The `product.product` of each line (keyed by lineKey) that is bound already: a Salla variant's own
+   * binding, else its product's first variant. Lines left out send their order down the one-by-one path.
+   */
   private async lineVariants(
     odoo: StoreOdoo,
     orders: readonly SalesOrderUpserted[],
   ): Promise<Map<string, number>> {
+    const lines = orders.flatMap((o) => o.lines);
+    const variantIds = [...new Set(lines.map((l) => l.variantId).filter((v): v is string => !!v))];
+    const boundVariants = await this.bindings.lookupMany(
+      odoo,
+      variantIds.map((sallaId) => ({ kind: 'variant' as const, sallaId, model: 'product.product' })),
+    );
+    const variants = new Map<string, number>();
+    for (const [variantId, id] of boundVariants) variants.set(`variant:${variantId}`, id);
     const productIds = [
-      ...new Set(orders.flatMap((o) => o.lines.map((l) => l.productId)).filter((p): p is string => !!p)),
+      ...new Set(
+        lines
+          .filter((l) => !l.variantId)
+          .map((l) => l.productId)
+          .filter((p): p is string => !!p),
+      ),
     ];
     const templates = await this.bindings.lookupMany(
       odoo,
       productIds.map((sallaId) => ({ kind: 'product' as const, sallaId, model: TEMPLATE })),
     );
-    if (templates.size === 0) return new Map();
+    if (templates.size === 0) return variants;
     const rows = await odoo.client.searchRead<{ id: number; product_tmpl_id: [number, string] | false }>(
       'product.product',
       [['product_tmpl_id', 'in', [...new Set(templates.values())]]],
@@ -156,10 +198,9 @@ export class OrdersBatch {
     for (const row of rows)
       if (row.product_tmpl_id && !firstVariant.has(row.product_tmpl_id[0]))
         firstVariant.set(row.product_tmpl_id[0], row.id);
-    const variants = new Map<string, number>();
     for (const [sallaId, templateId] of templates) {
       const variant = firstVariant.get(templateId);
-      if (variant) variants.set(sallaId, variant);
+      if (variant) variants.set(`product:${sallaId}`, variant);
     }
     return variants;
   }
@@ -252,7 +293,7 @@ export class OrdersBatch {
     const rows = await odoo.client.searchRead<OdooOrder & Record<string, unknown>>(
       ORDER,
       [['id', 'in', ids]],
-      ['name', 'state', 'amount_total', 'order_line'],
+      ORDER_FIELDS,
     );
     return new Map(rows.map((r) => [r.id, r]));
   }
@@ -266,7 +307,7 @@ export class OrdersBatch {
       const options = line.options.map((o) => `${o.name}: ${o.value}`).join(', ');
       return {
         role: 'product',
-        productId: variants.get(line.productId!)!,
+        productId: variants.get(lineKey(line))!,
         name: options ? `${line.name} (${options})` : line.name,
         quantity: line.quantity,
         unitPrice: Number(line.unitPrice),
@@ -296,5 +337,14 @@ export class OrdersBatch {
 
 const orderTarget = (sallaId: string): BindingTarget => ({ kind: 'order', sallaId, model: ORDER });
 
-const sameTotal = (order: SalesOrderUpserted, row: OdooOrder): boolean =>
-  Math.round(row.amount_total * 100) === Math.round(Number(order.totals.total) * 100);
+/** Booked in the order's currency with Salla's total to its smallest unit: safe to confirm with the others. */
+const sameAmounts = (order: SalesOrderUpserted, row: OdooOrder, currency: OrderCurrency): boolean =>
+  (!row.currency_id || row.currency_id[0] === currency.id) &&
+  roundMoney(row.amount_total, currency.decimals) ===
+    roundMoney(Number(order.totals.total), currency.decimals);
+
+/** How lineVariants keys a line: its Salla variant when it names one, else its product ('' when neither). */
+function lineKey(line: { productId?: string; variantId?: string }): string {
+  if (line.variantId) return `variant:${line.variantId}`;
+  return line.productId ? `product:${line.productId}` : '';
+}

@@ -4,9 +4,11 @@ import type { SalesOrderCancelled, SalesOrderRefunded, SalesOrderUpserted } from
 
 import { OdooBindings, type StoreOdoo } from '../bindings/odoo-bindings';
 import { OdooValidationError, type OdooValues } from '../odoo-client';
-import { chooseTaxes, type DraftLine, priceUnitFor, round2 } from './order-amounts';
+import { chooseTaxes, type DraftLine, priceUnitFor, round2, roundMoney } from './order-amounts';
+import { currencyMismatch, type OrderCurrency, orderCurrency, pricePrecisionFlag } from './order-currency';
 import { OdooLookups } from './odoo-lookups';
 import { OrderPayments, type PaymentNote } from './order-payments';
+import { OrderRefunds } from './order-refunds';
 import { Partners } from './partners';
 import { Products } from './products';
 import type { ApplyResult } from './sync-runner';
@@ -25,7 +27,11 @@ export interface OdooOrder {
   state: string;
   amount_total: number;
   order_line: number[];
+  currency_id?: [number, string] | false;
 }
+
+/** What is read back of an order: enough for the total, currency and status checks. */
+export const ORDER_FIELDS = ['name', 'state', 'amount_total', 'order_line', 'currency_id'];
 
 /**
  * Orders → `sale.order`, created once per Salla order whatever happens (see OdooBindings): lines bound to
@@ -43,6 +49,7 @@ export class Orders {
     private readonly partners: Partners,
     private readonly lookups: OdooLookups,
     private readonly payments: OrderPayments,
+    private readonly refunds: OrderRefunds,
   ) {}
 
   async applyUpsert(odoo: StoreOdoo, order: SalesOrderUpserted): Promise<ApplyResult> {
@@ -55,13 +62,9 @@ export class Orders {
         message: `An older version of order #${order.referenceId} than the one already synced: ignored`,
       };
     }
-    if (!(await this.lookups.currencyId(odoo.client, order.currency))) {
-      return {
-        outcome: 'failed',
-        errorCode: 'order.currency_unknown',
-        message: `Order #${order.referenceId} is in ${order.currency}, which is not an active currency in Odoo: activate it in Odoo, then the next change of the order syncs it`,
-      };
-    }
+    const resolved = await orderCurrency(this.lookups, odoo.client, order);
+    if ('refused' in resolved) return resolved.refused;
+    const { currency } = resolved;
 
     const partner = await this.partners.ensure(
       odoo,
@@ -77,7 +80,16 @@ export class Orders {
           model: 'delivery.carrier',
         })
       : null;
-    const { header, lineVals, taxField } = await this.valuesOf(odoo, order, partner.id, lines, carrierId);
+    const { header, lineVals, taxField } = await this.valuesOf(
+      odoo,
+      order,
+      partner.id,
+      lines,
+      carrierId,
+      currency,
+    );
+    const tooPrecise = await this.pricePrecision(odoo, order, lineVals, currency);
+    if (tooPrecise) return tooPrecise;
     const ref = order.referenceId;
 
     const bound = await this.bindings.ensure(odoo, target, {
@@ -89,9 +101,12 @@ export class Orders {
     let current = await this.read(odoo, bound.id);
     let linesNote = '';
     if (!bound.created) {
-      await odoo.client.write(ORDER, [bound.id], header);
-      if (current.state === 'draft' || current.state === 'sent') {
-        if (!(await this.sameLines(odoo, current, lineVals, taxField))) {
+      const editable = current.state === 'draft' || current.state === 'sent';
+      // Odoo refuses any price list in a write on a confirmed order ("You cannot change the pricelist…").
+      const { pricelist_id: pricelistId, ...rest } = header;
+      await odoo.client.write(ORDER, [bound.id], editable && pricelistId ? header : rest);
+      if (editable) {
+        if (!(await this.sameLines(odoo, current, lineVals, taxField, currency.decimals))) {
           await odoo.client.write(ORDER, [bound.id], {
             order_line: [[5, 0, 0], ...lineVals.map((l) => [0, 0, l])],
           });
@@ -102,35 +117,35 @@ export class Orders {
       current = await this.read(odoo, bound.id);
     }
 
-    const sallaTotal = round2(Number(order.totals.total));
-    const odooTotal = round2(current.amount_total);
-    if (odooTotal !== sallaTotal) {
+    const flagged = amountsFlag(order, current, currency);
+    if (flagged) {
       await this.bindings.markApplied(odoo.storeId, bindingName, order.sourceUpdatedAt);
-      return {
-        outcome: 'failed',
-        errorCode: 'order.total_mismatch',
-        message: `Order #${ref} is in Odoo but its total ${odooTotal.toFixed(2)} differs from Salla's ${sallaTotal.toFixed(2)} ${order.currency} by ${round2(odooTotal - sallaTotal).toFixed(2)}: it was left unconfirmed for review (check the sales tax settings in Odoo)`,
-      };
+      return flagged;
     }
     const action = await this.applyStatus(odoo, order, current);
     await this.bindings.markApplied(odoo.storeId, bindingName, order.sourceUpdatedAt);
+    const total = roundMoney(Number(order.totals.total), currency.decimals).toFixed(currency.decimals);
     return {
       outcome: 'ok',
-      message: `Order #${ref} ${bound.created ? 'created' : 'updated'} in Odoo (total ${sallaTotal.toFixed(2)} ${order.currency})${action.text}${linesNote}`,
+      message: `Order #${ref} ${bound.created ? 'created' : 'updated'} in Odoo (total ${total} ${order.currency})${action.text}${linesNote}`,
       ...(action.errorCode ? { errorCode: action.errorCode } : {}),
     };
   }
 
-  /** The order's header and line values (taxes chosen so Odoo's total equals Salla's), shared with the batch. */
+  /**
+   * The order's header (with the price list of its currency) and line values (taxes chosen so Odoo's total
+   * equals Salla's in the currency's decimals), shared with the batch.
+   */
   async valuesOf(
     odoo: StoreOdoo,
     order: SalesOrderUpserted,
     partnerId: number,
     lines: readonly DraftLine[],
     carrierId: number | null,
+    currency: OrderCurrency,
   ): Promise<{ header: OdooValues; lineVals: Array<Record<string, unknown>>; taxField: string }> {
     const tax = await this.lookups.salesTax(odoo.client, false);
-    const choice = chooseTaxes(lines, order.totals, tax);
+    const choice = chooseTaxes(lines, order.totals, tax, currency.decimals);
     const taxField = await this.lookups.saleLineTaxField(odoo.client);
     const lineVals = lines.map((line) => {
       const taxed = choice.taxed.has(line.role) && tax !== null;
@@ -138,42 +153,51 @@ export class Orders {
         product_id: line.productId,
         name: line.name,
         product_uom_qty: line.quantity,
-        price_unit: priceUnitFor(line, taxed, tax),
+        price_unit: priceUnitFor(line, taxed, tax, currency.decimals),
         [taxField]: [[6, 0, taxed ? [tax.id] : []]],
       };
     });
     const ref = order.referenceId;
     const header: OdooValues = { partner_id: partnerId, client_order_ref: ref, origin: `Salla #${ref}` };
     if (carrierId) header.carrier_id = carrierId;
+    if (currency.pricelistId) header.pricelist_id = currency.pricelistId;
     return { header, lineVals, taxField };
   }
 
+  /** A unit price Odoo would round (see pricePrecisionFlag); the setting is read again before flagging. */
+  async pricePrecision(
+    odoo: StoreOdoo,
+    order: SalesOrderUpserted,
+    lineVals: ReadonlyArray<Record<string, unknown>>,
+    currency: OrderCurrency,
+  ): Promise<ApplyResult | null> {
+    const flag = async (fresh: boolean) =>
+      pricePrecisionFlag(order, lineVals, currency, await this.lookups.priceDigits(odoo.client, fresh));
+    if (!(await flag(false))) return null;
+    return flag(true);
+  }
+
   /**
-   * After a batch created the order: the same total check and status step as `applyUpsert`, from the order
-   * as read back (`name`, `state`, `amount_total`). `confirmedNow`: the batch confirmed it (one call for all).
+   * After a batch created the order: the same currency, total and status steps as `applyUpsert`, from the
+   * order as read back (ORDER_FIELDS). `confirmedNow`: the batch confirmed it (one call for all).
    */
   async finishCreated(
     odoo: StoreOdoo,
     order: SalesOrderUpserted,
     current: OdooOrder,
     confirmedNow: boolean,
+    currency: OrderCurrency,
   ): Promise<ApplyResult> {
     const ref = order.referenceId;
     const name = this.bindings.nameOf(odoo.storeId, { kind: 'order', sallaId: order.orderId });
-    const sallaTotal = round2(Number(order.totals.total));
-    const odooTotal = round2(current.amount_total);
     await this.bindings.markApplied(odoo.storeId, name, order.sourceUpdatedAt);
-    if (odooTotal !== sallaTotal) {
-      return {
-        outcome: 'failed',
-        errorCode: 'order.total_mismatch',
-        message: `Order #${ref} is in Odoo but its total ${odooTotal.toFixed(2)} differs from Salla's ${sallaTotal.toFixed(2)} ${order.currency} by ${round2(odooTotal - sallaTotal).toFixed(2)}: it was left unconfirmed for review (check the sales tax settings in Odoo)`,
-      };
-    }
+    const flagged = amountsFlag(order, current, currency);
+    if (flagged) return flagged;
     const action = await this.applyStatus(odoo, order, current);
+    const total = roundMoney(Number(order.totals.total), currency.decimals).toFixed(currency.decimals);
     return {
       outcome: 'ok',
-      message: `Order #${ref} created in Odoo (total ${sallaTotal.toFixed(2)} ${order.currency})${confirmedNow ? ', confirmed (paid)' : ''}${action.text}`,
+      message: `Order #${ref} created in Odoo (total ${total} ${order.currency})${confirmedNow ? ', confirmed (paid)' : ''}${action.text}`,
       ...(action.errorCode ? { errorCode: action.errorCode } : {}),
     };
   }
@@ -196,8 +220,9 @@ export class Orders {
 
   /**
    * Cancels the Odoo order (without the confirmation wizard 16–18 open for confirmed orders). Odoo cancels its
-   * draft invoices with it but keeps posted invoices and their payments: those are reported for the merchant to
-   * reverse with a credit note, which the connector never issues itself.
+   * draft invoices with it but keeps posted invoices and their payments. A cancel is not a refund: Salla reports
+   * the refund separately (sales.order.refunded → OrderRefunds issues the credit note), so the invoice is only
+   * reported here — reversing it now would credit the customer twice when the refund arrives.
    */
   private async cancel(odoo: StoreOdoo, current: OdooOrder, label: string): Promise<PaymentNote> {
     const posted = await this.payments.postedInvoices(odoo, current.name);
@@ -208,22 +233,14 @@ export class Orders {
     const paid = posted.some((inv) => inv.payment_state !== 'not_paid');
     const names = posted.map((inv) => `${inv.name} (${round2(inv.amount_total).toFixed(2)})`).join(', ');
     return {
-      text: `, but its posted invoice ${names} ${paid ? 'and its payment stay' : 'stays'} in Odoo: order #${label} was cancelled in Salla, so issue a credit note${paid ? ' and refund the payment' : ''} in Odoo — the connector does not reverse invoices`,
+      text: `, but its posted invoice ${names} ${paid ? 'and its payment stay' : 'stays'} in Odoo: order #${label} was cancelled in Salla. When the customer is refunded in Salla, the connector issues the credit note; if the customer will not be refunded there, issue the credit note${paid ? ' and the refund' : ''} in Odoo yourself`,
       errorCode: 'order.credit_note_manual',
     };
   }
 
-  /** Credit notes are not created automatically (yet): the refund is reported for the merchant to book. */
-  async applyRefunded(odoo: StoreOdoo, refund: SalesOrderRefunded): Promise<ApplyResult> {
-    const id = await this.bindings.lookup(odoo, { kind: 'order', sallaId: refund.orderId, model: ORDER });
-    const label = refund.referenceId ?? refund.orderId;
-    return {
-      outcome: 'skipped',
-      errorCode: 'order.refund_manual',
-      message: id
-        ? `Order #${label} was refunded in Salla (${refund.amount} ${refund.currency}${refund.isFullRefund ? ', full refund' : ''}): create the credit note in Odoo; the connector does not issue credit notes`
-        : `Order #${label} was refunded in Salla but is not in Odoo`,
-    };
+  /** A Salla refund → a posted credit note against the order's invoice, paid back (OrderRefunds). */
+  applyRefunded(odoo: StoreOdoo, refund: SalesOrderRefunded): Promise<ApplyResult> {
+    return this.refunds.apply(odoo, refund);
   }
 
   private async applyStatus(
@@ -306,7 +323,7 @@ export class Orders {
     const [row] = await odoo.client.searchRead<OdooOrder & Record<string, unknown>>(
       ORDER,
       [['id', '=', id]],
-      ['name', 'state', 'amount_total', 'order_line'],
+      ORDER_FIELDS,
     );
     if (!row) throw new Error(`Odoo sale order ${id} bound to a Salla order no longer exists`);
     return row;
@@ -317,6 +334,7 @@ export class Orders {
     current: OdooOrder,
     wanted: Array<Record<string, unknown>>,
     taxField: string,
+    decimals: number,
   ): Promise<boolean> {
     if (current.order_line.length !== wanted.length) return false;
     const rows = await odoo.client.searchRead<{ id: number } & Record<string, unknown>>(
@@ -335,9 +353,32 @@ export class Orders {
       return (
         product === want.product_id &&
         row.product_uom_qty === want.product_uom_qty &&
-        round2(row.price_unit as number) === round2(want.price_unit as number) &&
+        roundMoney(row.price_unit as number, decimals) === roundMoney(want.price_unit as number, decimals) &&
         taxes === wantTaxes
       );
     });
   }
+}
+
+/**
+ * Why the order as read back must not be confirmed or paid: booked in another currency, or a total that differs
+ * from Salla's in the currency's smallest unit (0.01 SAR, 0.001 KWD). Null when it is right.
+ */
+function amountsFlag(
+  order: SalesOrderUpserted,
+  current: OdooOrder,
+  currency: OrderCurrency,
+): ApplyResult | null {
+  const wrongCurrency = currencyMismatch(order, current.currency_id, currency);
+  if (wrongCurrency) return wrongCurrency;
+  const round = (value: number) => roundMoney(value, currency.decimals);
+  const sallaTotal = round(Number(order.totals.total));
+  const odooTotal = round(current.amount_total);
+  if (odooTotal === sallaTotal) return null;
+  const print = (value: number) => value.toFixed(currency.decimals);
+  return {
+    outcome: 'failed',
+    errorCode: 'order.total_mismatch',
+    message: `Order #${order.referenceId} is in Odoo but its total ${print(odooTotal)} differs from Salla's ${print(sallaTotal)} ${order.currency} by ${print(round(odooTotal - sallaTotal))}: it was left unconfirmed for review (check the sales tax settings in Odoo)`,
+  };
 }

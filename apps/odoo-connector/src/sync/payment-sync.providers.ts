@@ -1,4 +1,6 @@
+import { CreditNotes } from './credit-notes';
 import { OrderPayments } from './order-payments';
+import { OrderRefunds } from './order-refunds';
 import { OrdersBatch } from './orders-batch';
 import { PAYMENT_JOURNAL_MAPPING_MODEL, paymentJournalMappingSchema } from './payment-journal-mapping.schema';
 import { PaymentJournalMappingsRepository } from './payment-journal-mappings.repository';
@@ -9,10 +11,12 @@ export const PAYMENT_SYNC_MODELS = [
   { name: PAYMENT_JOURNAL_MAPPING_MODEL, schema: paymentJournalMappingSchema },
 ];
 
-/** Payment registration and the batched backfill of orders. */
+/** Payment registration, refunds as credit notes, and the batched backfill of orders. */
 export const PAYMENT_SYNC_PROVIDERS = [
   PaymentJournalMappingsRepository,
   PaymentJournals,
   OrderPayments,
+  CreditNotes,
+  OrderRefunds,
   OrdersBatch,
 ];

@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 
 import type { CategoryUpserted, ProductUpserted } from '@app/contracts';
 
-import { OdooBindings, type StoreOdoo } from '../bindings/odoo-bindings';
+import { type BindingTarget, OdooBindings, type StoreOdoo } from '../bindings/odoo-bindings';
 import type { OdooValues, ProductKind } from '../odoo-client';
+import { ensureAfterRival, hasVariants, ProductVariants } from './product-variants';
 import type { ApplyResult } from './sync-runner';
 
 const TEMPLATE = 'product.template';
@@ -16,10 +17,15 @@ const TEMPLATE = 'product.template';
  * SKU (`sku_<storeId>_<hash>` → the template holding it), taken under the same unique-index lock. A product is
  * matched by its binding, then by SKU (under that lock), then by barcode. A SKU already bound to another
  * Salla product is a conflict: one Odoo product stays, and the second is reported (`binding.sku_conflict`).
+ * A product with options becomes a template without a SKU of its own; ProductVariants builds its attributes
+ * and gives its variants their SKUs, under the same SKU bindings.
  */
 @Injectable()
 export class Products {
-  constructor(private readonly bindings: OdooBindings) {}
+  constructor(
+    private readonly bindings: OdooBindings,
+    private readonly variants: ProductVariants,
+  ) {}
 
   async applyCategory(odoo: StoreOdoo, category: CategoryUpserted): Promise<ApplyResult> {
     const parentId = category.parentId ? await this.categoryId(odoo, category.parentId) : false;
@@ -64,6 +70,11 @@ export class Products {
       };
     }
     const vals = await this.templateVals(odoo, product);
+    if (hasVariants(product)) {
+      const result = await this.applyWithVariants(odoo, product, target, vals);
+      await this.bindings.markApplied(odoo.storeId, name, product.sourceUpdatedAt);
+      return result;
+    }
     const sku = skuOf(product);
     let result: ApplyResult;
     const existing = await this.bindings.lookup(odoo, target);
@@ -110,13 +121,36 @@ export class Products {
   }
 
   /**
-   * The `product.product` for an order line: bound product, else the SKU's product, else one created from the
-   * line (consumable, or service without a SKU) under the SKU lock so a later product upsert adopts it.
+   * The template of a product with options holds no SKU or barcode of its own (its variants do), so it has no
+   * natural key when it is created: a crash between its create and its binding leaves it behind unbound.
+   */
+  private async applyWithVariants(
+    odoo: StoreOdoo,
+    product: ProductUpserted,
+    target: BindingTarget,
+    vals: OdooValues,
+  ): Promise<ApplyResult> {
+    const bound = await ensureAfterRival(this.bindings, odoo, target, {
+      adopt: () => Promise.resolve(null),
+      create: async () => (await odoo.client.create(TEMPLATE, [vals]))[0],
+    });
+    if (!bound.created) await odoo.client.write(TEMPLATE, [bound.id], vals);
+    return this.variants.apply(odoo, product, bound.id);
+  }
+
+  /**
+   * The `product.product` for an order line: the bound Salla variant, else (for a variant line) the product with
+   * the variant's SKU, else the bound product's first variant, else the SKU's product, else one created from
+   * the line (consumable, or service without a SKU) under the SKU lock so a later product upsert adopts it.
    */
   async variantForLine(
     odoo: StoreOdoo,
-    line: { productId?: string; sku?: string; name: string; unitPrice: string },
+    line: { productId?: string; variantId?: string; sku?: string; name: string; unitPrice: string },
   ): Promise<number> {
+    if (line.variantId) {
+      const variant = await this.variantOfLine(odoo, line.variantId, line.sku?.trim());
+      if (variant) return variant;
+    }
     let templateId: number | null = null;
     if (line.productId) {
       templateId = await this.bindings.lookup(odoo, {
@@ -180,6 +214,29 @@ export class Products {
     return this.variantOf(odoo, bound.id);
   }
 
+  private async variantOfLine(
+    odoo: StoreOdoo,
+    variantId: string,
+    sku: string | undefined,
+  ): Promise<number | null> {
+    const bound = await this.bindings.lookup(odoo, {
+      kind: 'variant',
+      sallaId: variantId,
+      model: 'product.product',
+    });
+    if (bound || !sku) return bound;
+    const rows = await odoo.client.searchRead<{ id: number }>(
+      'product.product',
+      [['default_code', '=', sku]],
+      ['id'],
+      {
+        limit: 1,
+        order: 'id asc',
+      },
+    );
+    return rows[0]?.id ?? null;
+  }
+
   private async variantOf(odoo: StoreOdoo, templateId: number): Promise<number> {
     const rows = await odoo.client.searchRead<{ id: number }>(
       'product.product',
@@ -210,10 +267,12 @@ export class Products {
       active: product.isActive,
       ...(await odoo.client.productTypeFields(kind)),
     };
+    // With options, SKUs and barcodes are the variants' (ProductVariants), not the template's.
     const sku = skuOf(product);
     if (sku) vals.default_code = sku;
-    const barcode =
-      product.barcode ?? (product.variants.length === 1 ? product.variants[0].barcode : undefined);
+    const barcode = hasVariants(product)
+      ? undefined
+      : (product.barcode ?? (product.variants.length === 1 ? product.variants[0].barcode : undefined));
     if (barcode) vals.barcode = barcode;
     if (product.costPrice) vals.standard_price = Number(product.costPrice);
     if (categId) vals.categ_id = categId;
@@ -250,6 +309,7 @@ export class Products {
 }
 
 export function skuOf(product: ProductUpserted): string | undefined {
+  if (hasVariants(product)) return undefined;
   const sku = product.sku ?? (product.variants.length === 1 ? product.variants[0].sku : undefined);
   return sku?.trim() || undefined;
 }

@@ -197,7 +197,7 @@ describe.each(['16', '19'] as const)('payments and batched backfill against a %s
       'cancel line',
     );
     expect(String(line.message)).toMatch(/posted invoice INV\/.* and its payment stay in Odoo/);
-    expect(String(line.message)).toContain('issue a credit note and refund the payment');
+    expect(String(line.message)).toContain('issue the credit note and the refund in Odoo yourself');
     const [sale] = saleOf(o.referenceId);
     expect(sale.state).toBe('cancel');
     expect(paymentsFor(invoicesOf(sale.name)[0].id)).toHaveLength(1); // nothing silently reversed
