@@ -35,8 +35,9 @@ const RESULTS = join(ROOT, 'bench', 'results', 'order-latency.json');
 const GOAL = { rate: 200, p99Ms: 1000 };
 const ODOO_LATENCY_MS = 5;
 const POLL_MS = 10;
-/** The messaging layer's default: partitions a service works on at once, one message at a time in each. */
-const PARTITIONS_CONCURRENT = 3;
+/** Partitions the odoo-connector works on at once (KAFKA_PARTITIONS_CONCURRENCY, default 3), one message at
+ * a time in each. */
+const PARTITIONS_CONCURRENT = Number(process.env.KAFKA_PARTITIONS_CONCURRENCY ?? 3);
 
 /** A connected store and the fake Odoo database it writes to (one merchant's Odoo). */
 interface Store {
@@ -129,6 +130,9 @@ export async function runOrderLatencyBench(): Promise<void> {
   // ODOO_MAX_CONCURRENT (Odoo requests in flight per Odoo database, default 2) is passed on when set.
   const odooEnv: Record<string, string> = {};
   if (process.env.ODOO_MAX_CONCURRENT) odooEnv.ODOO_MAX_CONCURRENT = process.env.ODOO_MAX_CONCURRENT;
+  // KAFKA_PARTITIONS_CONCURRENCY (partitions the odoo-connector works on at once, default 3) likewise.
+  if (process.env.KAFKA_PARTITIONS_CONCURRENCY)
+    odooEnv.KAFKA_PARTITIONS_CONCURRENCY = process.env.KAFKA_PARTITIONS_CONCURRENCY;
   const stack = await ServiceStack.start({
     odooDatabases: storeCount,
     envOf: { 'odoo-connector': odooEnv },
@@ -384,6 +388,7 @@ function commandLine(): string {
     'BENCH_WARMUP_SECONDS',
     'BENCH_DRAIN_SECONDS',
     'ODOO_MAX_CONCURRENT',
+    'KAFKA_PARTITIONS_CONCURRENCY',
   ]
     .filter((v) => process.env[v])
     .map((v) => `${v}=${process.env[v]}`);
@@ -572,7 +577,7 @@ function limits(phases: Phase[], stores: number): string[] {
     const odooKeepsUp = ref.odooOrdersPerSecond >= 0.95 * Math.min(ref.rate, ref.acceptedPerSecond);
     lines.push(
       `- **Each store's Odoo is not the limit with ${stores} stores.** An order costs ${calls.toFixed(1)} Odoo calls (${ref.rate}/s phase, the stock poll's \`stock.*\` reads left out), one after the other, and the odoo-connector keeps at most \`ODOO_MAX_CONCURRENT\` = ${concurrent} requests in flight per Odoo database: at ${ODOO_LATENCY_MS} ms per call one store could take ${concurrent} × 1000 / (${calls.toFixed(1)} × ${ODOO_LATENCY_MS}) ≈ ${f(storeCeiling)} orders/s. At ${ref.rate}/s each store received ${perStoreRate.toFixed(1)} orders/s${perStoreRate < storeCeiling ? `, ${f((100 * perStoreRate) / storeCeiling)}% of that` : ' — above it, so the per-store cap matters too'}; the fastest store's orders reached its Odoo at ${fastestStore} orders/s.`,
-      `- **The odoo-connector works on ${PARTITIONS_CONCURRENT} orders at a time, whatever the number of stores.** Its one consumer handles ${PARTITIONS_CONCURRENT} partitions at once (the messaging layer's \`partitionsConsumedConcurrently\` default) and one message at a time within a partition, so at most ${PARTITIONS_CONCURRENT} orders are in progress across all ${stores} Odoos (Odoo requests in flight at once, all databases: at most ${ref.odooMaxInFlight}, the per-store stock poll included). With zero overhead that caps one replica at ${PARTITIONS_CONCURRENT} × 1000 / (${calls.toFixed(1)} × ${ODOO_LATENCY_MS}) ≈ ${f(connectorCeiling)} orders/s. Measured at ${ref.rate}/s: ${ref.odooOrdersPerSecond} orders/s written, so each order held its slot ≈ ${f((PARTITIONS_CONCURRENT * 1000) / Math.max(0.1, ref.odooOrdersPerSecond))} ms, of which its Odoo calls were ${f(orderMs)} ms: the rest is the connector's Mongo round trips per order (binding-cache reads and writes for the order, its customer, products and carrier; the applied-version read and write), one after the other, in FerretDB${odooKeepsUp ? ' — as fast as orders came in' : ` — below the ${f(Math.min(ref.rate, ref.acceptedPerSecond))}/s it was handed, so orders queued in Kafka and the latency grew with the queue for as long as the arrivals lasted`}. ${GOAL.rate}/s needs more orders in progress at once (more partitions consumed concurrently, or replicas up to the topic's 6 partitions, or a partition's orders applied in batches as the backfill does) and far fewer sequential Mongo round trips per order.`,
+      `- **The odoo-connector works on ${PARTITIONS_CONCURRENT} orders at a time, whatever the number of stores.** Its one consumer handles ${PARTITIONS_CONCURRENT} partitions at once (\`KAFKA_PARTITIONS_CONCURRENCY\`) and one message at a time within a partition, so at most ${PARTITIONS_CONCURRENT} orders are in progress across all ${stores} Odoos (Odoo requests in flight at once, all databases: at most ${ref.odooMaxInFlight}, the per-store stock poll included). With zero overhead that caps one replica at ${PARTITIONS_CONCURRENT} × 1000 / (${calls.toFixed(1)} × ${ODOO_LATENCY_MS}) ≈ ${f(connectorCeiling)} orders/s. Measured at ${ref.rate}/s: ${ref.odooOrdersPerSecond} orders/s written, so each order held its slot ≈ ${f((PARTITIONS_CONCURRENT * 1000) / Math.max(0.1, ref.odooOrdersPerSecond))} ms, of which its Odoo calls were ${f(orderMs)} ms: the rest is the connector's Mongo round trips per order (binding-cache reads and writes for the order, its customer, products and carrier; the applied-version read and write), one after the other, in FerretDB${odooKeepsUp ? ' — as fast as orders came in' : ` — below the ${f(Math.min(ref.rate, ref.acceptedPerSecond))}/s it was handed, so orders queued in Kafka and the latency grew with the queue for as long as the arrivals lasted`}. ${GOAL.rate}/s needs more orders in progress at once (more partitions consumed concurrently, or replicas up to the topic's 6 partitions, or a partition's orders applied in batches as the backfill does) and far fewer sequential Mongo round trips per order.`,
     );
   }
   lines.push(
