@@ -35,8 +35,10 @@ const RESULTS = join(ROOT, 'bench', 'results', 'order-latency.json');
 const GOAL = { rate: 200, p99Ms: 1000 };
 const ODOO_LATENCY_MS = 5;
 const POLL_MS = 10;
-/** Partitions the odoo-connector works on at once (KAFKA_PARTITIONS_CONCURRENCY, default 3), one message at
- * a time in each. */
+/**
+ * Partitions the odoo-connector works on at once (KAFKA_PARTITIONS_CONCURRENCY, default 3), one message at
+ * a time in each.
+ */
 const PARTITIONS_CONCURRENT = Number(process.env.KAFKA_PARTITIONS_CONCURRENCY ?? 3);
 
 /** A connected store and the fake Odoo database it writes to (one merchant's Odoo). */
