@@ -67,6 +67,7 @@ export class ConnectionSettingsHandler {
       database: odoo.database,
       login: odoo.login,
       apiKey: odoo.apiKey, // kept sealed, as received
+      stockLocationId: odoo.stockLocationId ?? null,
       version: check.version ?? null,
       protocol: check.protocol ?? null,
       status: check.status,

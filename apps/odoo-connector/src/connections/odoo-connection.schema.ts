@@ -25,6 +25,8 @@ export interface OdooConnectionDoc extends TimestampFields {
   database?: string | null;
   login?: string | null;
   apiKey?: EncryptedValue | null;
+  /** The merchant's `odoo_stock_location_id` app setting: the location mirrored to Salla (null: main warehouse). */
+  stockLocationId?: string | null;
   /** Detected server version ('16.0', 'saas~17.2'...). */
   version?: string | null;
   protocol?: 'json-rpc' | 'json-2' | null;
@@ -46,6 +48,7 @@ export const odooConnectionSchema = defineStoreScopedSchema<OdooConnectionDoc>(
     database: { type: String, default: null },
     login: { type: String, default: null },
     apiKey: { type: Object, default: null },
+    stockLocationId: { type: String, default: null },
     version: { type: String, default: null },
     protocol: { type: String, default: null },
     status: { type: String, required: true },

@@ -37,18 +37,16 @@ export class OdooStockReader {
   ) {}
 
   /**
-   * The first warehouse's stock location (`lot_stock_id`, like Odoo's own default) with its internal children.
-   * Null when the database has no warehouse (the stock app is not installed).
+   * The location mirrored to Salla with its internal children: the one the merchant chose in the app settings,
+   * else the first warehouse's stock location (`lot_stock_id`, like Odoo's own default). Null when the chosen
+   * one is not an active internal location, or the database has no warehouse (the stock app is not installed).
    */
-  async location(client: OdooClient): Promise<StockLocation | null> {
-    const [warehouse] = await client.searchRead<{ id: number; lot_stock_id: Many2one }>(
-      'stock.warehouse',
-      [],
-      ['lot_stock_id'],
-      { limit: 1, order: 'id asc' },
-    );
-    if (!warehouse?.lot_stock_id) return null;
-    const [rootId, name] = warehouse.lot_stock_id;
+  async location(client: OdooClient, chosenId: string | null = null): Promise<StockLocation | null> {
+    const root = chosenId
+      ? await this.chosenLocation(client, chosenId)
+      : await this.warehouseLocation(client);
+    if (!root) return null;
+    const [rootId, name] = root;
     const ids = [rootId];
     let frontier = [rootId];
     for (let depth = 0; depth < MAX_LOCATION_DEPTH && frontier.length > 0; depth++) {
@@ -64,6 +62,31 @@ export class OdooStockReader {
       ids.push(...frontier);
     }
     return { rootId, name, ids };
+  }
+
+  private async warehouseLocation(client: OdooClient): Promise<Many2one | null> {
+    const [warehouse] = await client.searchRead<{ id: number; lot_stock_id: Many2one }>(
+      'stock.warehouse',
+      [],
+      ['lot_stock_id'],
+      { limit: 1, order: 'id asc' },
+    );
+    return warehouse?.lot_stock_id || null;
+  }
+
+  private async chosenLocation(client: OdooClient, chosenId: string): Promise<Many2one | null> {
+    const id = Number(chosenId);
+    if (!Number.isInteger(id) || id <= 0) return null;
+    const [row] = await client.searchRead<{ id: number; complete_name: string }>(
+      'stock.location',
+      [
+        ['id', '=', id],
+        ['usage', '=', 'internal'],
+      ],
+      ['complete_name'],
+      { limit: 1 },
+    );
+    return row ? [row.id, row.complete_name] : null;
   }
 
   /** One page of quants of the location written since `cursor`, oldest write first. */

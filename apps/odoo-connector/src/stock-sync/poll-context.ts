@@ -12,6 +12,8 @@ export interface PollContext {
   storeId: string;
   client: OdooClient;
   state: Stored<StockSyncStateDoc> | null;
+  /** The Odoo location the merchant chose to mirror (app setting), or null for the main warehouse's. */
+  stockLocationId: string | null;
   /** Renews this instance's lease on the store; throws when another instance took it over. */
   keepLease: () => Promise<void>;
 }

@@ -35,8 +35,14 @@ export class StockLevelsPass {
     private readonly activity: ActivityLog,
   ) {}
 
-  async run({ storeId, client, state, keepLease }: PollContext): Promise<StockLevelSent[]> {
-    const location = await this.reader.location(client);
+  async run({ storeId, client, state, stockLocationId, keepLease }: PollContext): Promise<StockLevelSent[]> {
+    const location = await this.reader.location(client, stockLocationId);
+    if (!location && stockLocationId) {
+      throw new StockSyncProblem(
+        'odoo.stock_location_missing',
+        `Stock updates from Odoo to Salla are paused: the stock location ${stockLocationId} set in the app settings is not an active internal location in Odoo (check "Odoo stock location" in the app settings, or leave it empty for the main warehouse)`,
+      );
+    }
     if (!location) {
       throw new StockSyncProblem(
         'odoo.no_warehouse',

@@ -117,7 +117,8 @@ export class StockPoller implements OnApplicationBootstrap, OnApplicationShutdow
         if (!(await this.leases.renew(lease, this.owner, LEASE_TTL_MS))) throw new LeaseLostError(storeId);
       };
       try {
-        const context = { storeId, client: odoo.client, state, keepLease };
+        const stockLocationId = odoo.connection.stockLocationId ?? null;
+        const context = { storeId, client: odoo.client, state, stockLocationId, keepLease };
         const stockLevels = await this.stockLevels.run(context);
         const orderStatuses = await this.deliveries.run(context);
         if (state?.problem) await this.reportRecovered(storeId);

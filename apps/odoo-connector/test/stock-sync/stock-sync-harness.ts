@@ -95,12 +95,21 @@ export class StockSyncHarness {
     });
   }
 
-  /** Sends Odoo settings for the store, the key sealed as the Salla connector seals it, and waits until ready. */
-  async connect(storeId: string, url: string, apiKey: string): Promise<void> {
+  /**
+   * Sends Odoo settings for the store (with the merchant's stock location when given), the key sealed as the
+   * Salla connector seals it, and waits until ready.
+   */
+  async connect(storeId: string, url: string, apiKey: string, stockLocationId?: string): Promise<void> {
     const sealed = await this.svc.app.get(CryptoService).encrypt(storeId, apiKey, ODOO_API_KEY_AAD);
     await this.send(Topic.StoreSettingsUpdated, storeId, {
       syncEnabled: true,
-      odoo: { url, database: 'odoo', login: 'admin', apiKey: sealed },
+      odoo: {
+        url,
+        database: 'odoo',
+        login: 'admin',
+        apiKey: sealed,
+        ...(stockLocationId ? { stockLocationId } : {}),
+      },
     });
     await waitFor(() => this.of(Topic.StoreSyncReady, storeId)[0] ?? null, {
       timeoutMs: 120_000,

@@ -202,6 +202,34 @@ describe.each(['16', '19'] as const)('Odoo → Salla stock and delivery status, 
     expect(statuses()).toEqual([]);
   });
 
+  it("the merchant's stock location (app setting) is the one mirrored; one that is not in Odoo pauses, saying so", async () => {
+    const shopStore = uniqueStoreId();
+    const wrongStore = uniqueStoreId();
+    const warehouseView = db.rows('stock.location').find((l) => l.complete_name === 'WH')!.id;
+    const [shop] = db.create('stock.location', [
+      { name: 'Shop', complete_name: 'WH/Shop', usage: 'internal', location_id: warehouseView },
+    ]);
+    const shopSku = `${shopStore}-E`;
+    const e = product(db, style, shopSku, shopStore);
+    countStock(db, e, 6); // main stock: not this store's location
+    countStock(db, e, 2, shop);
+    await harness.connect(shopStore, fake.url, KEY, String(shop));
+    expect(await harness.poll(shopStore)).toMatchObject({ status: 'ok' });
+    await harness.connect(wrongStore, fake.url, KEY, '999999');
+    expect(await harness.poll(wrongStore)).toMatchObject({
+      status: 'failed',
+      errorCode: 'odoo.stock_location_missing',
+    });
+    await harness.settle();
+    expect(
+      harness.payloads(Topic.InventoryLevelSet, shopStore).map((p) => [p.identifier, p.quantity]),
+    ).toEqual([[shopSku, 2]]);
+    const [line] = harness
+      .payloads(Topic.OpsSyncResult, wrongStore)
+      .filter((l) => l.direction === 'odoo_to_salla');
+    expect(String(line.message)).toContain('the stock location 999999 set in the app settings');
+  });
+
   it('Odoo failing is written to the activity log once, and its recovery once', async () => {
     forget();
     // Three answers: the client tries a read twice more before the poll sees the failure.
