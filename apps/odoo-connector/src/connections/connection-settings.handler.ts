@@ -13,6 +13,7 @@ import { EventPublisher, KafkaEvent, newEnvelope } from '@app/messaging';
 import { StoreErasureGuard } from '@app/privacy-participant';
 
 import { ActivityLog } from '../activity/activity-log';
+import { PaymentJournalMappingsRepository } from '../sync/payment-journal-mappings.repository';
 import { ConnectionChecker } from './connection-checker';
 import { OdooClients } from './odoo-clients';
 import { OdooConnectionsRepository } from './odoo-connections.repository';
@@ -30,6 +31,7 @@ export class ConnectionSettingsHandler {
     private readonly activity: ActivityLog,
     private readonly publisher: EventPublisher,
     private readonly erasure: StoreErasureGuard,
+    private readonly journalMappings: PaymentJournalMappingsRepository,
   ) {}
 
   @KafkaEvent(Topic.StoreSettingsUpdated, StoreSettingsUpdated)
@@ -40,6 +42,9 @@ export class ConnectionSettingsHandler {
     if (await this.erasure.isErased(storeId, event.occurredAt))
       return this.erasure.skipped(storeId, 'odoo connection settings');
     const settings = event.payload;
+    // Configuration like the connection, kept even while Odoo is not reachable: used from the next paid order.
+    if (settings.paymentJournals)
+      await this.journalMappings.replaceMerchant(storeId, settings.paymentJournals);
     const previous = await this.connections.get(storeId);
     const revision = (previous?.revision ?? 0) + 1;
     const checkedAt = new Date();

@@ -33,6 +33,22 @@ export class PaymentJournalMappingsRepository extends StoreScopedRepository<Paym
     );
   }
 
+  /**
+   * The merchant's whole list from the app settings: each pair set, and the merchant's earlier pairs that are no
+   * longer in the list removed (the method falls back to the operator's default or a journal of its name).
+   */
+  async replaceMerchant(
+    storeId: string,
+    pairs: ReadonlyArray<{ methodCode: string; journalCode: string }>,
+  ): Promise<void> {
+    for (const { methodCode, journalCode } of pairs)
+      await this.set(storeId, methodCode, journalCode, 'merchant');
+    await this.deleteMany(storeId, {
+      origin: 'merchant',
+      methodCode: { $nin: pairs.map((p) => p.methodCode.toLowerCase()) },
+    });
+  }
+
   /** Records a journal found by name, unless the store already has a mapping for the method (the merchant's wins). */
   async setIfAbsent(storeId: string, methodCode: string, journalCode: string): Promise<void> {
     await this.upsert(

@@ -138,11 +138,13 @@ export class OdooSyncHarness {
     apiKey: string,
     database = 'odoo',
     login = 'admin',
+    more: { paymentJournals?: Array<{ methodCode: string; journalCode: string }> } = {},
   ): Promise<void> {
     const sealed = await this.crypto.encrypt(storeId, apiKey, ODOO_API_KEY_AAD);
     await this.send(Topic.StoreSettingsUpdated, storeId, {
       syncEnabled: true,
       odoo: { url, database, login, apiKey: sealed },
+      ...more,
     });
   }
 

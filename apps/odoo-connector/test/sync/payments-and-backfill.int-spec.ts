@@ -146,6 +146,27 @@ describe.each(['16', '19'] as const)('payments and batched backfill against a %s
     expectPaidOnce(o);
   });
 
+  it("the merchant's odoo_payment_journals app setting maps a method: its paid orders are paid in that journal", async () => {
+    const readyBefore = harness.of(Topic.StoreSyncReady, storeId).length;
+    await harness.configure(storeId, fake.url, KEY, 'odoo', 'admin', {
+      paymentJournals: [
+        { methodCode: 'mada', journalCode: 'BNK1' },
+        { methodCode: 'stc_pay', journalCode: 'CSH1' },
+      ],
+    });
+    await waitFor(() => harness.of(Topic.StoreSyncReady, storeId).length > readyBefore || null, {
+      timeoutMs: 60_000,
+      description: 'settings applied',
+    });
+    const o = order(nextId(), { payment: { methodCode: 'stc_pay', status: 'paid' } });
+    await harness.send(Topic.SalesOrderUpserted, storeId, o);
+    const line = await harness.waitActivity(storeId, (l) => l.entityId === o.orderId, 'order line');
+    expect(String(line.message)).toMatch(/and paid: 247\.25 SAR in journal CSH1/);
+    const cash = fake.records('account.journal').find((j) => j.code === 'CSH1')!;
+    const [invoice] = invoicesOf(saleOf(o.referenceId)[0].name);
+    expect(paymentsFor(invoice.id)).toEqual([expect.objectContaining({ journal_id: cash.id })]);
+  });
+
   it('no journal mapped to the payment method: confirmed, unpaid, and the line names the missing mapping', async () => {
     const o = order(nextId(), { payment: { methodCode: 'cod', status: 'paid' } });
     await harness.send(Topic.SalesOrderUpserted, storeId, o);

@@ -92,6 +92,33 @@ describe('app.settings.updated → store.lifecycle.settings-updated.v1', () => {
     );
   });
 
+  it('reads odoo_payment_journals as method → journal pairs (method codes lower-cased, last pair wins)', async () => {
+    const { deps } = testDeps();
+    const result = await translate(
+      settingsInput({
+        ...ODOO_SETTINGS,
+        odoo_payment_journals: ' mada=BNK1, Credit_Card = BNK2;\ncod:CSH1, mada=BNK3 ',
+      }),
+      deps,
+    );
+    const payload = result.emit[0].payload as StoreSettingsUpdated;
+    expect(payload.paymentJournals).toEqual([
+      { methodCode: 'mada', journalCode: 'BNK3' },
+      { methodCode: 'credit_card', journalCode: 'BNK2' },
+      { methodCode: 'cod', journalCode: 'CSH1' },
+    ]);
+    expect(await problemsOf(result.emit[0], '1234509876', settingsInput(ODOO_SETTINGS))).toEqual([]);
+  });
+
+  it('leaves the payment journals out when the setting is empty, and refuses a pair that does not read', async () => {
+    const { deps } = testDeps();
+    const empty = await translate(settingsInput({ ...ODOO_SETTINGS, odoo_payment_journals: ' ' }), deps);
+    expect(empty.emit[0].payload).not.toHaveProperty('paymentJournals');
+    await expect(
+      translate(settingsInput({ ...ODOO_SETTINGS, odoo_payment_journals: 'mada=BNK1, the bank' }), deps),
+    ).rejects.toThrow('data.settings.odoo_payment_journals has "the bank", which is not method=JOURNALCODE');
+  });
+
   it('documents exactly the settings it reads, with only the API key secret', () => {
     expect(SALLA_APP_SETTINGS_FIELDS.map((f) => f.name)).toEqual([
       'odoo_url',
@@ -99,6 +126,7 @@ describe('app.settings.updated → store.lifecycle.settings-updated.v1', () => {
       'odoo_login',
       'odoo_api_key',
       'odoo_stock_location_id',
+      'odoo_payment_journals',
       'sync_enabled',
     ]);
     expect(SALLA_APP_SETTINGS_FIELDS.filter((f) => f.secret).map((f) => f.name)).toEqual(['odoo_api_key']);

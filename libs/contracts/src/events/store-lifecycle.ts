@@ -9,6 +9,7 @@ import {
   IsString,
   IsUrl,
   MaxLength,
+  Matches,
   ValidateNested,
 } from 'class-validator';
 
@@ -118,6 +119,17 @@ export class OdooConnection {
   stockLocationId?: string;
 }
 
+/** One Salla payment method → Odoo journal pair of the merchant's `odoo_payment_journals` app setting. */
+export class PaymentJournalSetting {
+  /** Salla payment method code (`mada`, `credit_card`, `cod`, …), lower-case. */
+  @Matches(/^[a-z0-9_.-]{1,64}$/)
+  methodCode!: string;
+
+  /** Code of an Odoo bank or cash journal (`BNK1`); never created by the connector. */
+  @Matches(/^[\w.-]{1,16}$/)
+  journalCode!: string;
+}
+
 /**
  * `store.lifecycle.settings-updated.v1`: the merchant saved the app settings in Salla's dashboard.
  * Only the settings we understand travel, typed; the raw settings object never does, because it holds the
@@ -137,6 +149,16 @@ export class StoreSettingsUpdated {
   /** Merchant switch: when false, connectors stop syncing this store but keep its data and bindings. */
   @IsBoolean()
   syncEnabled!: boolean;
+
+  /**
+   * The merchant's payment method → journal pairs; absent when the setting is empty (the store's mappings
+   * stay as they are), `[]` never sent. The whole list each time: a pair left out is no longer the merchant's.
+   */
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => PaymentJournalSetting)
+  paymentJournals?: PaymentJournalSetting[];
 }
 
 /**

@@ -1,6 +1,12 @@
 import { isURL } from 'class-validator';
 
-import { ODOO_API_KEY_AAD, type OdooConnection, type StoreSettingsUpdated, Topic } from '@app/contracts';
+import {
+  ODOO_API_KEY_AAD,
+  type OdooConnection,
+  type PaymentJournalSetting,
+  type StoreSettingsUpdated,
+  Topic,
+} from '@app/contracts';
 
 import { MalformedSallaResourceError } from '../malformed-resource.error';
 import type { SallaAppSettings } from '../salla-resources';
@@ -60,6 +66,14 @@ export const SALLA_APP_SETTINGS_FIELDS: readonly AppSettingsField[] = [
     description: "Odoo stock location whose quantities mirror Salla's stock; the main warehouse when empty.",
   },
   {
+    name: 'odoo_payment_journals',
+    type: 'text',
+    required: false,
+    secret: false,
+    description:
+      'Salla payment method → Odoo journal code, comma-separated, e.g. "mada=BNK1, credit_card=BNK1, cod=CSH1": paid orders are paid in that journal.',
+  },
+  {
     name: 'sync_enabled',
     type: 'boolean',
     required: false,
@@ -111,6 +125,29 @@ function syncEnabledOf(settings: Record<string, unknown>): boolean {
   return enabled;
 }
 
+/** `mada=BNK1, cod=CSH1` → pairs; undefined when empty. A pair that does not read is refused with its text. */
+function paymentJournalsOf(settings: Record<string, unknown>): PaymentJournalSetting[] | undefined {
+  const text = settingText(settings, 'odoo_payment_journals', 2000);
+  if (text === undefined) return undefined;
+  const pairs = new Map<string, string>();
+  for (const part of text
+    .split(/[,;\n]/)
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const match = /^([A-Za-z0-9_.-]{1,64})\s*[=:]\s*([\w.-]{1,16})$/.exec(part);
+    if (!match) {
+      throw new MalformedSallaResourceError(
+        'app.settings.updated',
+        'data.settings.odoo_payment_journals',
+        `has "${part.slice(0, 40)}", which is not method=JOURNALCODE`,
+      );
+    }
+    pairs.set(match[1].toLowerCase(), match[2]);
+  }
+  if (pairs.size === 0) return undefined;
+  return [...pairs].map(([methodCode, journalCode]) => ({ methodCode, journalCode }));
+}
+
 /**
  * `app.settings.updated` → `store.lifecycle.settings-updated.v1`. The Odoo API key is sealed for the store
  * (AAD `ODOO_API_KEY_AAD`) before anything else sees it; `odoo` is present only when URL, database, login and
@@ -138,9 +175,11 @@ export const appSettingsUpdated: Translator = async (input, deps) => {
       ...(stockLocationId === undefined ? {} : { stockLocationId }),
     };
   }
+  const paymentJournals = paymentJournalsOf(settings);
   const payload: StoreSettingsUpdated = {
     ...(odoo === undefined ? {} : { odoo }),
     syncEnabled: syncEnabledOf(settings),
+    ...(paymentJournals === undefined ? {} : { paymentJournals }),
   };
   return emitted(emission(Topic.StoreSettingsUpdated, payload));
 };
