@@ -28,7 +28,14 @@ export function spawnService(app: string, env: Record<string, string>): ServiceP
     ],
     {
       cwd: ROOT,
-      env: { PATH: process.env.PATH, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'), ...env },
+      env: {
+        PATH: process.env.PATH,
+        TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'),
+        // ts-node's v8-compile-cache-lib keeps one code cache in the OS temp dir for every process; several
+        // services starting at once wrote it concurrently and one crashed in V8 deserialising a torn blob.
+        DISABLE_V8_COMPILE_CACHE: '1',
+        ...env,
+      },
       stdio: 'pipe',
     },
   );
