@@ -4,53 +4,13 @@ import { waitFor } from '@app/testing';
 
 import { PaymentJournalMappingsRepository } from '../../src/sync/payment-journal-mappings.repository';
 import { OdooSyncHarness, uniqueStoreId } from './odoo-sync-harness';
+import { paidOrder } from './paid-order.fixture';
 
 jest.setTimeout(300_000);
 
 const KEY = 'fake-odoo-admin-key';
 
-function order(orderId: string, overrides: Partial<SalesOrderUpserted> = {}): SalesOrderUpserted {
-  return {
-    source: 'salla',
-    orderId,
-    referenceId: `R${orderId}`,
-    status: { slug: 'in_progress' },
-    currency: 'SAR',
-    placedAt: '2026-11-29T07:00:00.000Z',
-    customer: {
-      customerId: `c${orderId}`,
-      name: 'Sara Ali',
-      email: `sara${orderId}@example.sa`,
-      countryCode: 'SA',
-    },
-    lines: [
-      {
-        lineId: 'l1',
-        productId: `p${orderId}`,
-        sku: `SKU-${orderId}`,
-        name: 'Oud oil',
-        quantity: 2,
-        unitPrice: '100',
-        discount: '0',
-        tax: '30',
-        total: '230',
-        options: [],
-      },
-    ],
-    shipping: { methodName: 'SMSA' },
-    payment: { methodCode: 'mada', status: 'paid' },
-    // 200 + 15 shipping = 215 taxable, 15% VAT = 32.25 → 247.25
-    totals: {
-      subtotal: '200',
-      shipping: '15',
-      cashOnDelivery: '0',
-      discount: '0',
-      tax: '32.25',
-      total: '247.25',
-    },
-    ...overrides,
-  };
-}
+const order = paidOrder;
 
 describe.each(['16', '19'] as const)('payments and batched backfill against a %s-style Odoo', (style) => {
   let harness: OdooSyncHarness;
