@@ -27,15 +27,16 @@ func main() {
 	data := flag.String("data", "data", "directory for the SQLite database files (created if missing)")
 	logLevel := flag.String("log-level", "error", "log level: debug, info, warn or error (warn logs every failed command)")
 	exitWithParent := flag.Bool("exit-with-parent", false, "stop when the parent process dies (for test harnesses)")
+	idPathIndex := flag.Bool("id-path-index", true, "index every collection on the _id expression FerretDB's updates and deletes use (see id_index.go)")
 	flag.Parse()
 
-	if err := run(*listen, *data, *logLevel, *exitWithParent); err != nil {
+	if err := run(*listen, *data, *logLevel, *exitWithParent, *idPathIndex); err != nil {
 		fmt.Fprintf(os.Stderr, "ferretdb: %v\n", err)
 		os.Exit(1)
 	}
 }
 
-func run(listen, data, logLevel string, exitWithParent bool) error {
+func run(listen, data, logLevel string, exitWithParent bool, idPathIndex bool) error {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(logLevel)); err != nil {
 		return fmt.Errorf("invalid -log-level %q: %w", logLevel, err)
@@ -69,6 +70,11 @@ func run(listen, data, logLevel string, exitWithParent bool) error {
 
 	if exitWithParent {
 		ctx = watchParent(ctx)
+	}
+
+	if idPathIndex {
+		keeper := &idIndexKeeper{dir: dir, every: time.Second, logger: logger}
+		go keeper.run(ctx)
 	}
 
 	// Printed on stdout so wrappers can tell "process up" from "listener ready" in the log if they want.
