@@ -97,10 +97,6 @@ interface Phase {
   sallaApiCalls: number;
   cpu: CpuShare[];
   benchLoopDelayMs: { p99: number; max: number };
-  /** One structuredClone of the fake Odoo's whole database: the fake does it before every call (rollback). */
-  fakeOdooSnapshotMs: number;
-  /** Sale orders in the largest of the run's Odoo databases at the end of the phase (what one clone copies). */
-  saleOrdersStored: number;
   load: string;
 }
 
@@ -314,11 +310,6 @@ async function runPhase(
   const perOrder: Record<string, number> = {};
   for (const [k, v] of Object.entries(stack.odoo.counters()))
     if (inOdoo.length > 0) perOrder[k] = Number((v / inOdoo.length).toFixed(3));
-  // The fake clones only the database a call goes to: the largest one is the worst case.
-  const largest = stores.reduce((a, b) => (watch.storedIn(b.database) > watch.storedIn(a.database) ? b : a));
-  const t = performance.now();
-  stack.odoo.database(largest.database).snapshot();
-  const snapshotMs = performance.now() - t;
   const callsPerDatabase = new Map<string, number>();
   for (const c of stack.odoo.calls)
     callsPerDatabase.set(c.database, (callsPerDatabase.get(c.database) ?? 0) + 1);
@@ -366,8 +357,6 @@ async function runPhase(
     sallaApiCalls: sallaCalls() - sallaBefore,
     cpu: cpuShares,
     benchLoopDelayMs: { p99: Math.round(loop.percentile(99) / 1e6), max: Math.round(loop.max / 1e6) },
-    fakeOdooSnapshotMs: Number(snapshotMs.toFixed(1)),
-    saleOrdersStored: watch.storedIn(largest.database),
     load: loadAverage(),
   };
 }
@@ -516,7 +505,6 @@ function markdown(r: {
     `| Salla API calls in the phase | ${r.phases.map((p) => p.sallaApiCalls).join(' | ')} |`,
     `| webhooks retried by the poster | ${r.phases.map((p) => p.retried).join(' | ')} |`,
     `| bench event-loop delay p99 / max ms | ${r.phases.map((p) => `${p.benchLoopDelayMs.p99} / ${p.benchLoopDelayMs.max}`).join(' | ')} |`,
-    `| fake Odoo: one clone of the largest database at the end, ms | ${r.phases.map((p) => p.fakeOdooSnapshotMs).join(' | ')} |`,
     '',
     '### What limits these numbers',
     '',
@@ -584,7 +572,6 @@ function limits(phases: Phase[], stores: number): string[] {
   }
   lines.push(
     `- **Machine.** The whole machine was ${machineBusy}% busy out of 200% during the ${high.rate}/s phase: gateway ${share(high, 'gateway')}%, salla-connector ${share(high, 'salla-connector')}%, odoo-connector ${share(high, 'odoo-connector')}%, this bench process ${share(high, 'bench process')}% (load generator, simulator and fake Odoo on one event loop: delay p99 ${high.benchLoopDelayMs.p99} ms), ${othersOf(high.cpu)}.${machineBusy >= 180 ? ` Every stage waits for the same 2 cores; the largest user was ${busiest(high.cpu)}.` : ''}${share(high, 'FerretDB') > 0 ? ` FerretDB (${share(high, 'FerretDB')}%) is one SQLite-backed server for every service's database and for anything else on the box: every stage that waits on Mongo waits on it.` : ''}`,
-    `- **The fake Odoo** clones the called database before every writing call (to roll a failed call back): ${high.fakeOdooSnapshotMs} ms for the largest database (${high.saleOrdersStored} sale orders) at the end. Spreading orders over ${stores} databases keeps each one small; a real Odoo (Postgres transactions) does not pay this at all.`,
     "- Absolute figures are this shared VM's at the time of the run (see the load average); the stage split and the ceilings are the portable part.",
   );
   return lines;

@@ -246,6 +246,38 @@ describe('fake Odoo, 19 style', () => {
     expect(fake.records('res.partner')).toHaveLength(before);
   });
 
+  it('rolls back every row a failed call created, changed or deleted', async () => {
+    const [size] = (await json2(fake, 'product.attribute', 'create', { vals_list: [{ name: 'Size' }] })).body;
+    const [small, medium, large] = (
+      await json2(fake, 'product.attribute.value', 'create', {
+        vals_list: ['S', 'M', 'L'].map((name) => ({ name, attribute_id: size })),
+      })
+    ).body as number[];
+    const before = {
+      attributes: fake.records('product.attribute'),
+      values: fake.records('product.attribute.value'),
+    };
+
+    // One write: renames a value (1), deletes one (2), adds one (0) and then one without its required name.
+    const answer = await json2(fake, 'product.attribute', 'write', {
+      ids: [size],
+      vals: {
+        name: 'Sizes',
+        value_ids: [
+          [1, medium, { name: 'Medium' }],
+          [2, large, 0],
+          [0, 0, { name: 'XL' }],
+          [0, 0, { sequence: 9 }],
+        ],
+      },
+    });
+
+    expect(answer.status).toBe(422);
+    expect(fake.records('product.attribute')).toEqual(before.attributes);
+    expect(fake.records('product.attribute.value')).toEqual(before.values);
+    expect(fake.records('product.attribute.value').map((v) => v.id)).toEqual([small, medium, large]);
+  });
+
   it('makes one variant per template, or one per attribute value combination', async () => {
     const [size] = (await json2(fake, 'product.attribute', 'create', { vals_list: [{ name: 'Size' }] })).body;
     const values = (
