@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -39,8 +40,16 @@ export function spawnService(app: string, env: Record<string, string>): ServiceP
       stdio: 'pipe',
     },
   );
-  child.stdout?.on('data', (d) => (out += String(d)));
-  child.stderr?.on('data', (d) => (out += String(d)));
+  // SERVICE_LOG_DIR: also append each service's output to <dir>/<app>-<pid>.log, to read a bench's or a
+  // long test's service logs while it runs (kept in memory otherwise, for failure messages).
+  const logDir = process.env.SERVICE_LOG_DIR;
+  if (logDir) mkdirSync(logDir, { recursive: true });
+  const collect = (d: unknown) => {
+    out += String(d);
+    if (logDir) appendFileSync(join(logDir, `${app}-${child.pid}.log`), String(d));
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) =>
     child.once('exit', (code, signal) => res({ code, signal })),
   );

@@ -38,7 +38,7 @@ const SEQUENCE_PREFIX: Record<string, string> = { out_invoice: 'INV', out_refund
 const COUNTED_PAYMENT_STATES = new Set(['posted', 'in_process', 'paid']);
 
 function invoiceLines(db: FakeDatabase, move: Rec): Rec[] {
-  return db.rows('account.move.line').filter((l) => l.move_id === move.id);
+  return db.where('account.move.line', 'move_id', move.id);
 }
 
 function lineTotals(db: FakeDatabase, line: Rec) {
@@ -230,7 +230,7 @@ function advancePaymentWizard(style: FakeOdooStyle): ModelSpec {
                   'There is no invoiceable line. If a product has a Delivered quantities invoicing policy, please make sure that a quantity has been delivered.',
                 );
               }
-              const lines = db.rows('sale.order.line').filter((l) => l.order_id === order.id);
+              const lines = db.where('sale.order.line', 'order_id', order.id);
               db.createOne(
                 'account.move',
                 {

@@ -64,7 +64,8 @@ function matchTerm(
     case 'in':
     case 'not in': {
       const list = Array.isArray(value) ? value : [value];
-      const hit = list.some((v) => (v === false ? isEmpty(actual) : candidates.some((c) => equal(c, v))));
+      const hit =
+        (list.includes(false) && isEmpty(actual)) || candidates.some((c) => inList(lookupOf(list), c));
       return operator === 'in' ? hit : !hit;
     }
     case 'like':
@@ -97,6 +98,34 @@ function isEmpty(value: unknown): boolean {
   return (
     value === false || value === null || value === undefined || (Array.isArray(value) && value.length === 0)
   );
+}
+
+/**
+ * An `in` list as a set, built once per list (the same domain array is matched against every record: a search
+ * of 500 names over 20,000 rows compared 10 million pairs). Matches as `equal` does: a number equals the same
+ * number or its string form; anything else only itself.
+ */
+interface Lookup {
+  numbers: Set<number>;
+  others: Set<unknown>;
+}
+const lookups = new WeakMap<readonly unknown[], Lookup>();
+function lookupOf(list: readonly unknown[]): Lookup {
+  let lookup = lookups.get(list);
+  if (!lookup) {
+    lookup = { numbers: new Set(), others: new Set() };
+    for (const v of list) {
+      if (typeof v === 'number') lookup.numbers.add(v);
+      else if (v !== false) lookup.others.add(v);
+    }
+    lookups.set(list, lookup);
+  }
+  return lookup;
+}
+
+function inList({ numbers, others }: Lookup, candidate: unknown): boolean {
+  if (typeof candidate === 'number') return numbers.has(candidate) || others.has(String(candidate));
+  return others.has(candidate);
 }
 
 function equal(a: unknown, b: unknown): boolean {

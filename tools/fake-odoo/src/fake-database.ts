@@ -73,6 +73,9 @@ export class FakeDatabase {
    * undefined outside a call. See `begin`.
    */
   private journal: Map<string, Map<number, Rec | undefined>> | undefined;
+  /** Bumped whenever a table's rows change, so `where`'s indexes know when to rebuild. */
+  private readonly versions = new Map<string, number>();
+  private readonly indexes = new Map<string, { version: number; groups: Map<unknown, Rec[]> }>();
   /** The user running the current call (for messages and create_uid). */
   uid = 2;
 
@@ -105,6 +108,7 @@ export class FakeDatabase {
         if (before === undefined) table.delete(id);
         else table.set(id, before);
       }
+      this.changed(model);
     }
     this.journal = undefined;
   }
@@ -135,6 +139,36 @@ export class FakeDatabase {
     return this.table(model).get(id);
   }
 
+  /** The stored rows themselves (no copies, unlike `rows`): for model code that only reads them. */
+  scan(model: string): Rec[] {
+    return [...this.table(model).values()];
+  }
+
+  /**
+   * The stored rows whose `field` holds `value` (a variant's template, a line's order), from an index rebuilt
+   * after the table changed. Model code looked these up by filtering copies of every row, once per record:
+   * at 10,000 products one backfill create took seconds.
+   */
+  where(model: string, field: string, value: unknown): Rec[] {
+    const key = `${model}\u0000${field}`;
+    const version = this.versions.get(model) ?? 0;
+    let index = this.indexes.get(key);
+    if (!index || index.version !== version) {
+      const groups = new Map<unknown, Rec[]>();
+      for (const row of this.table(model).values()) {
+        const group = groups.get(row[field]);
+        if (group) group.push(row);
+        else groups.set(row[field], [row]);
+      }
+      this.indexes.set(key, (index = { version, groups }));
+    }
+    return index.groups.get(value) ?? [];
+  }
+
+  private changed(model: string): void {
+    this.versions.set(model, (this.versions.get(model) ?? 0) + 1);
+  }
+
   /** The field's value with delegation and computes applied (many2one as id, x2many as ids). */
   value(model: string, record: Rec, field: string): unknown {
     const spec = this.spec(model);
@@ -143,11 +177,7 @@ export class FakeDatabase {
     const own = spec.fields[field];
     if (own) {
       if (own.compute) return own.compute(this, record);
-      if (own.type === 'one2many') {
-        return [...this.table(own.relation).values()]
-          .filter((r) => r[own.inverse] === record.id)
-          .map((r) => r.id);
-      }
+      if (own.type === 'one2many') return this.where(own.relation, own.inverse, record.id).map((r) => r.id);
       return record[field] ?? emptyValue(own);
     }
     if (AUTO_FIELDS.includes(field)) return record[field] ?? false;
@@ -218,6 +248,7 @@ export class FakeDatabase {
     }
     this.touch(model, id);
     this.table(model).set(id, record);
+    this.changed(model);
     try {
       this.assign(model, record, vals, ctx, true);
       for (const [field, fieldSpec] of Object.entries(spec.fields)) {
@@ -232,6 +263,8 @@ export class FakeDatabase {
     } catch (err) {
       this.table(model).delete(id); // the transaction is rolled back
       throw err;
+    } finally {
+      this.changed(model);
     }
     return id;
   }
@@ -252,6 +285,8 @@ export class FakeDatabase {
     } catch (err) {
       before.forEach((copy) => this.table(model).set(copy.id, copy));
       throw err;
+    } finally {
+      this.changed(model);
     }
   }
 
@@ -261,6 +296,7 @@ export class FakeDatabase {
       this.touch(model, id);
       this.table(model).delete(id);
     }
+    this.changed(model);
   }
 
   /** The records, or MissingError if one of them does not exist. */
@@ -404,6 +440,7 @@ export class FakeDatabase {
           record[field] = value;
       }
     }
+    this.changed(model);
     if (Object.keys(delegated).length > 0 && spec.delegate) {
       this.write(spec.delegate.model, [record[spec.delegate.field] as number], delegated, ctx);
     }
@@ -435,7 +472,7 @@ export class FakeDatabase {
           break;
         case 5:
         case 6:
-          for (const child of [...this.table(relation).values()].filter((r) => r[inverse] === parentId)) {
+          for (const child of [...this.where(relation, inverse, parentId)]) {
             if (code === 5 || !(payload as number[]).includes(child.id)) this.unlink(relation, [child.id]);
           }
           break;

@@ -69,7 +69,7 @@ function sumQuants(db: FakeDatabase, productIds: number[], measure: (quant: Rec)
 }
 
 const variantsOf = (db: FakeDatabase, templateId: number): Rec[] =>
-  db.rows('product.product').filter((p) => p.product_tmpl_id === templateId);
+  db.where('product.product', 'product_tmpl_id', templateId);
 
 /** Template fields that live on its variant while there is exactly one (default_code, barcode). */
 function singleVariantField(field: string): FieldSpec {
@@ -193,7 +193,7 @@ function productProduct(): ModelSpec {
         const product = db.get('product.product', id);
         const barcode = product?.barcode;
         if (!barcode) continue;
-        const others = db.rows('product.product').filter((p) => p.barcode === barcode && p.id !== id);
+        const others = db.where('product.product', 'barcode', barcode).filter((p) => p.id !== id);
         if (others.length > 0) {
           const names = others.map((p) => db.displayName('product.product', p)).join(', ');
           throw odooErrors.validation(
@@ -207,8 +207,7 @@ function productProduct(): ModelSpec {
 
 function saleOrder(style: FakeOdooStyle): ModelSpec {
   const taxField = saleLineTaxField(style);
-  const lines = (db: FakeDatabase, order: Rec) =>
-    db.rows('sale.order.line').filter((l) => l.order_id === order.id);
+  const lines = (db: FakeDatabase, order: Rec) => db.where('sale.order.line', 'order_id', order.id);
   const sum = (key: 'subtotal' | 'tax' | 'total') => (db: FakeDatabase, order: Rec) =>
     roundMoney(
       lines(db, order).reduce((acc, line) => acc + lineAmounts(db, line, taxField)[key], 0),
@@ -221,7 +220,7 @@ function saleOrder(style: FakeOdooStyle): ModelSpec {
     fields: {
       name: {
         type: 'char',
-        default: (db: FakeDatabase) => `S${String(db.rows('sale.order').length + 1).padStart(5, '0')}`,
+        default: (db: FakeDatabase) => `S${String(db.scan('sale.order').length + 1).padStart(5, '0')}`,
       },
       partner_id: m2o('res.partner', { required: true }),
       client_order_ref: char,
@@ -318,7 +317,7 @@ function reserveStock(db: FakeDatabase, style: FakeOdooStyle, order: Rec): void 
   const warehouse = db.get('stock.warehouse', order.warehouse_id as number);
   const stockLocation = warehouse?.lot_stock_id;
   const taken: Array<[number, number]> = [];
-  for (const line of db.rows('sale.order.line').filter((l) => l.order_id === order.id)) {
+  for (const line of db.where('sale.order.line', 'order_id', order.id)) {
     const productId = line.product_id as number | undefined;
     if (!productId || !isStorable(db, style, productId)) continue;
     let wanted = (line.product_uom_qty as number) ?? 0;
@@ -499,8 +498,8 @@ function irModelData(): ModelSpec {
       for (const id of ids) {
         const row = db.get('ir.model.data', id)!;
         const clash = db
-          .rows('ir.model.data')
-          .find((r) => r.id !== id && r.module === row.module && r.name === row.name);
+          .where('ir.model.data', 'name', row.name)
+          .find((r) => r.id !== id && r.module === row.module);
         if (clash) {
           throw odooErrors.uniqueViolation(
             'ir_model_data_module_name_uniq_index',

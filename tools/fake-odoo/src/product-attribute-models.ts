@@ -50,7 +50,7 @@ function attribute(style: FakeOdooStyle): ModelSpec {
     prepare: (db, vals, _ctx, existing) => {
       // product.attribute.write: the mode decides which variants exist, so it is frozen once in use.
       if (existing && vals.create_variant !== undefined && vals.create_variant !== existing.create_variant) {
-        const used = db.rows(LINE).filter((l) => l.attribute_id === existing.id);
+        const used = db.where(LINE, 'attribute_id', existing.id);
         if (used.length > 0) {
           const products = used.map((l) => nameOf(db, 'product.template', l.product_tmpl_id)).join(', ');
           throw odooErrors.user(
@@ -241,8 +241,8 @@ export function checkVariantCombinations(db: FakeDatabase, ids: number[]): void 
  */
 export function syncTemplateVariants(db: FakeDatabase, templateId: number, ctx: Ctx): number[] {
   const lines = db
-    .rows(LINE)
-    .filter((l) => l.product_tmpl_id === templateId && l.active !== false)
+    .where(LINE, 'product_tmpl_id', templateId)
+    .filter((l) => l.active !== false)
     .sort((a, b) => a.id - b.id);
   for (const line of lines) syncLineValues(db, line, ctx);
   const modeOf = (line: Rec) => db.get(ATTRIBUTE, line.attribute_id as number)?.create_variant;
@@ -300,7 +300,7 @@ export function syncTemplateVariants(db: FakeDatabase, templateId: number, ctx: 
 /** One PTAV per value of the line; a value taken off the line keeps its PTAV, inactive (orders refer to it). */
 function syncLineValues(db: FakeDatabase, line: Rec, ctx: Ctx): void {
   const values = (line.value_ids as number[] | undefined) ?? [];
-  const ptavs = db.rows(PTAV).filter((p) => p.attribute_line_id === line.id);
+  const ptavs = [...db.where(PTAV, 'attribute_line_id', line.id)];
   for (const value of values) {
     const ptav = ptavs.find((p) => p.product_attribute_value_id === value);
     if (!ptav) db.createOne(PTAV, { attribute_line_id: line.id, product_attribute_value_id: value }, ctx);
@@ -321,7 +321,7 @@ function isReferenced(db: FakeDatabase, productId: number): boolean {
           f.type === 'many2one' &&
           f.relation === PRODUCT &&
           !f.compute &&
-          db.rows(model).some((r) => r[field] === productId),
+          db.where(model, field, productId).length > 0,
       ),
   );
 }

@@ -45,7 +45,7 @@ function activeMoves(ctx: Ctx): number[] {
 }
 
 function reverseOne(db: FakeDatabase, wizard: Rec, move: Rec): number {
-  const lines = db.rows('account.move.line').filter((l) => l.move_id === move.id);
+  const lines = db.where('account.move.line', 'move_id', move.id);
   const reason = typeof wizard.reason === 'string' && wizard.reason ? wizard.reason : null;
   return db.createOne(
     'account.move',

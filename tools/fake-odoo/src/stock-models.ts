@@ -121,7 +121,7 @@ function stockMove(style: FakeOdooStyle): ModelSpec {
 }
 
 const movesOf = (db: FakeDatabase, pickingId: number): Rec[] =>
-  db.rows('stock.move').filter((m) => m.picking_id === pickingId);
+  db.where('stock.move', 'picking_id', pickingId);
 
 /** The warehouse's "Delivery Orders" type, made on first use (a fresh database with stock has one). */
 function outgoingType(db: FakeDatabase, warehouseId: number): Rec {
