@@ -63,6 +63,7 @@ export class BatchBindings {
       unknown.flatMap((i) => this.targetsOf(records[i])),
     );
     const fresh: number[] = [];
+    const learned: Array<{ target: BindingTarget; resId: number }> = [];
     for (let i = 0; i < records.length; i++) {
       const id = known[i] ?? null;
       if (id) {
@@ -72,7 +73,7 @@ export class BatchBindings {
       const row = rows.get(this.bindings.nameOf(odoo.storeId, records[i].target));
       if (row?.res_id) {
         out[i] = { id: row.res_id, created: false };
-        await this.remember(odoo, records[i].target, row.res_id);
+        learned.push({ target: records[i].target, resId: row.res_id });
       } else if (
         row ||
         (records[i].extraTargets ?? []).some((t) => rows.has(this.bindings.nameOf(odoo.storeId, t)))
@@ -80,6 +81,7 @@ export class BatchBindings {
         out[i] = 'single';
       else fresh.push(i);
     }
+    await this.bindings.rememberMany(odoo.storeId, learned);
 
     const adopted =
       fresh.length && options.adoptMany ? await options.adoptMany(fresh.map((i) => records[i])) : [];
@@ -131,8 +133,12 @@ export class BatchBindings {
     );
     try {
       await odoo.client.create('ir.model.data', rows);
-      for (const [i, { id }] of ids)
-        for (const t of this.targetsOf(records[i])) await this.remember(odoo, t, id);
+      await this.bindings.rememberMany(
+        odoo.storeId,
+        [...ids].flatMap(([i, { id }]) =>
+          this.targetsOf(records[i]).map((target) => ({ target, resId: id })),
+        ),
+      );
       return ids;
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
@@ -192,10 +198,6 @@ export class BatchBindings {
 
   private targetsOf(record: BatchRecord): BindingTarget[] {
     return [record.target, ...(record.extraTargets ?? [])];
-  }
-
-  private remember(odoo: StoreOdoo, target: BindingTarget, id: number): Promise<void> {
-    return this.bindings.remember(odoo.storeId, target, this.bindings.nameOf(odoo.storeId, target), id);
   }
 }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Model } from 'mongoose';
 
-import { InjectModel, StoreScopedRepository, type Stored } from '@app/persistence';
+import { InjectModel, isDuplicateKeyError, StoreScopedRepository, type Stored } from '@app/persistence';
 import { StoreErasureGuard } from '@app/privacy-participant';
 
 import { ODOO_BINDING_MODEL, type OdooBindingDoc } from './binding-cache.schema';
@@ -27,6 +27,27 @@ export class BindingCacheRepository extends StoreScopedRepository<OdooBindingDoc
     this.scope(storeId, {}, 'remember');
     if (await this.erasure.isErased(storeId)) return this.erasure.skipped(storeId, 'binding cache');
     await this.model.updateOne({ _id: doc._id }, { $set: { ...doc, storeId } }, { upsert: true }).exec();
+  }
+
+  /**
+   * `remember` for the records of a backfill batch: one insert for all (they are new, almost always) instead
+   * of one upsert each — hundreds of round trips per batch were most of a backfill's time after Salla was
+   * read. Entries cached already (a redelivered batch) refuse the insert; then each is upserted as
+   * `remember` does.
+   */
+  async rememberMany(storeId: string, docs: ReadonlyArray<Omit<OdooBindingDoc, 'storeId' | 'appliedAt'>>) {
+    this.scope(storeId, {}, 'rememberMany');
+    if (docs.length === 0) return;
+    if (await this.erasure.isErased(storeId)) return this.erasure.skipped(storeId, 'binding cache');
+    try {
+      await this.model.insertMany(
+        docs.map((doc) => ({ ...doc, storeId })),
+        { ordered: false },
+      );
+    } catch (err) {
+      if (!isDuplicateKeyError(err)) throw err;
+      for (const doc of docs) await this.remember(storeId, doc);
+    }
   }
 
   async markApplied(storeId: string, name: string, appliedAt: string): Promise<void> {

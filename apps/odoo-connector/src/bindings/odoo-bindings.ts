@@ -282,6 +282,23 @@ export class OdooBindings {
     return hit && hit.resId > 0 ? hit.resId : null;
   }
 
+  /** `remember` for many bindings in one write (a backfill batch). */
+  rememberMany(
+    storeId: string,
+    entries: ReadonlyArray<{ target: BindingTarget; resId: number }>,
+  ): Promise<void> {
+    return this.cache.rememberMany(
+      storeId,
+      entries.map(({ target, resId }) => ({
+        _id: this.nameOf(storeId, target),
+        kind: target.kind,
+        sallaId: target.sallaId,
+        model: target.model,
+        resId,
+      })),
+    );
+  }
+
   remember(storeId: string, target: BindingTarget, name: string, resId: number): Promise<void> {
     return this.cache.remember(storeId, {
       _id: name,

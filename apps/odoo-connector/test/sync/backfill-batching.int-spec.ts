@@ -131,4 +131,24 @@ describe.each(['16', '19'] as const)('backfill batching against a %s-style Odoo'
     expect(fake.records('product.template')).toHaveLength(before);
     expect(writes(fake)).toEqual({});
   });
+
+  it('a backfill whose bindings the local cache lost is bound again from Odoo: nothing created, cache refilled', async () => {
+    const cache = harness.bindingCache();
+    await cache.deleteAllForStore(storeId);
+    const before = fake.records('product.template').length;
+    fake.resetRecording();
+    const seen = lines('product').length;
+    await harness.sendMany(
+      Topic.BackfillProductUpserted,
+      storeId,
+      Array.from({ length: PRODUCTS }, (_, i) => product(i)),
+    );
+    await waitFor(() => lines('product').length >= seen + PRODUCTS || null, {
+      timeoutMs: 150_000,
+      description: 'after the cache was lost',
+    });
+    expect(fake.records('product.template')).toHaveLength(before);
+    expect(writes(fake)).toEqual({});
+    expect(await cache.count(storeId, { kind: 'product' })).toBe(PRODUCTS);
+  });
 });

@@ -15,6 +15,7 @@ import { CryptoService } from '@app/crypto';
 import { EventPublisher, newEnvelope } from '@app/messaging';
 import { integrationEnv, startGroupsAtTopicEnds, uniqueName, waitFor } from '@app/testing';
 
+import { BindingCacheRepository } from '../../src/bindings/binding-cache.repository';
 import { OdooConnectionsRepository } from '../../src/connections/odoo-connections.repository';
 import { OdooConnectorService } from '../../src/odoo-connector.service';
 
@@ -104,6 +105,11 @@ export class OdooSyncHarness {
 
   get crypto(): CryptoService {
     return this.svc.app.get(CryptoService);
+  }
+
+  /** The connector's local binding cache (Odoo's ir.model.data stays the source of truth). */
+  bindingCache(): BindingCacheRepository {
+    return this.svc.app.get(BindingCacheRepository);
   }
 
   connections(): OdooConnectionsRepository {
