@@ -19,22 +19,36 @@ const updateByID = `UPDATE %q SET _ferretdb_sjson = ? WHERE _ferretdb_sjson->'$.
 func newDatabase(t *testing.T, dir, name, table string) string {
 	t.Helper()
 	file := filepath.Join(dir, name+".sqlite")
+	exec(t, file,
+		`CREATE TABLE _ferretdb_collections (name TEXT, table_name TEXT, settings TEXT)`,
+		`INSERT INTO _ferretdb_collections VALUES ('things', '`+table+`', '{}')`,
+		`CREATE TABLE "`+table+`" (_ferretdb_sjson TEXT NOT NULL) STRICT`,
+		`CREATE UNIQUE INDEX "`+table+`__id_" ON "`+table+`" (_ferretdb_sjson->"_id")`,
+	)
+	return file
+}
+
+// exec runs statements on the database file (as FerretDB would have).
+func exec(t *testing.T, file string, statements ...string) {
+	t.Helper()
 	db, err := sql.Open("sqlite", "file:"+file)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	for _, q := range []string{
-		`CREATE TABLE _ferretdb_collections (name TEXT, table_name TEXT, settings TEXT)`,
-		`INSERT INTO _ferretdb_collections VALUES ('things', '` + table + `', '{}')`,
-		`CREATE TABLE "` + table + `" (_ferretdb_sjson TEXT NOT NULL) STRICT`,
-		`CREATE UNIQUE INDEX "` + table + `__id_" ON "` + table + `" (_ferretdb_sjson->"_id")`,
-	} {
+	for _, q := range statements {
 		if _, err := db.Exec(q); err != nil {
 			t.Fatal(err)
 		}
 	}
-	return file
+}
+
+// requireIndexed fails unless FerretDB's update by _id on the table is served by the keeper's index.
+func requireIndexed(t *testing.T, file, table string) {
+	t.Helper()
+	if plan := updatePlan(t, file, table); !strings.Contains(plan, "USING INDEX "+table+idIndexSuffix) {
+		t.Fatalf("update by _id on %s not served by an index: %q", table, plan)
+	}
 }
 
 func updatePlan(t *testing.T, file, table string) string {
@@ -74,9 +88,7 @@ func TestUpdatesByIDUseAnIndexAfterAPass(t *testing.T) {
 
 	keeper(dir).pass(context.Background())
 
-	if plan := updatePlan(t, file, "things_1a2b"); !strings.Contains(plan, "USING INDEX things_1a2b__id_path") {
-		t.Fatalf("update by _id still not served by an index: %q", plan)
-	}
+	requireIndexed(t, file, "things_1a2b")
 }
 
 func TestATableCreatedLaterIsIndexedOnTheNextPass(t *testing.T) {
@@ -85,24 +97,13 @@ func TestATableCreatedLaterIsIndexedOnTheNextPass(t *testing.T) {
 	k := keeper(dir)
 	k.pass(context.Background())
 
-	db, err := sql.Open("sqlite", "file:"+file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, q := range []string{
+	exec(t, file,
 		`INSERT INTO _ferretdb_collections VALUES ('more', 'more_3c4d', '{}')`,
 		`CREATE TABLE "more_3c4d" (_ferretdb_sjson TEXT NOT NULL) STRICT`,
-	} {
-		if _, err := db.Exec(q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	db.Close()
+	)
 	k.pass(context.Background())
 
-	if plan := updatePlan(t, file, "more_3c4d"); !strings.Contains(plan, "USING INDEX more_3c4d__id_path") {
-		t.Fatalf("a collection created after the first pass was not indexed: %q", plan)
-	}
+	requireIndexed(t, file, "more_3c4d")
 }
 
 func TestADroppedDatabaseIsNotRecreated(t *testing.T) {
