@@ -53,23 +53,9 @@ export class StoreScopedRepository<T extends StoreScoped> {
     filter: FilterQuery<T> = {},
     options: Pick<FindOptions, 'sort'> = {},
   ): Promise<Stored<T> | null> {
-    const scoped = this.scope(storeId, filter, 'findOne');
-    if (isByIdOnly(filter)) return this.findOneById(storeId, filter._id);
-    const query = this.model.findOne(scoped);
+    const query = this.model.findOne(this.scope(storeId, filter, 'findOne'));
     if (options.sort) query.sort(options.sort);
     return query.lean<Stored<T>>().exec();
-  }
-
-  /**
-   * A read by `_id` asks the server for `{ _id }` alone and drops a document of another store here. Same
-   * answer as `{ _id, storeId }`, which MongoDB also serves from the _id index — but FerretDB (the test and
-   * benchmark server) serves a filter from an index only when it is exactly `{ _id }` and scans the whole
-   * collection for anything more (62 ms vs 1.4 ms at 10,000 documents), and the hot reads (binding cache,
-   * connections, backfill runs) are all by _id.
-   */
-  private async findOneById(storeId: string, id: unknown): Promise<Stored<T> | null> {
-    const doc = await this.model.findOne({ _id: id }).lean<Stored<T>>().exec();
-    return doc && doc.storeId === storeId ? doc : null;
   }
 
   async find(storeId: string, filter: FilterQuery<T> = {}, options: FindOptions = {}): Promise<Stored<T>[]> {
@@ -155,14 +141,4 @@ export class StoreScopedRepository<T extends StoreScoped> {
     const res = await this.model.deleteMany({ storeId }).exec();
     return res.deletedCount;
   }
-}
-
-/** `{ _id: <string or ObjectId> }` and nothing else (no operators, no other fields). */
-function isByIdOnly(filter: object): filter is { _id: unknown } {
-  const keys = Object.keys(filter);
-  if (keys.length !== 1 || keys[0] !== '_id') return false;
-  const id = (filter as { _id: unknown })._id;
-  return (
-    typeof id === 'string' || (typeof id === 'object' && id !== null && id.constructor?.name === 'ObjectId')
-  );
 }

@@ -122,19 +122,6 @@ describe('StoreScopedRepository against a real MongoDB-wire server', () => {
     expect(await orders.count('store-b')).toBe(1);
   });
 
-  it('a read by _id alone returns the document only to its own store', async () => {
-    const orderId = uniqueName('by-id');
-    const mine = await orders.insert('store-c', { orderId, status: 'new' });
-
-    expect((await orders.findOne('store-c', { _id: mine._id }))?.orderId).toBe(orderId);
-    expect((await orders.findOne('store-c', { _id: String(mine._id) }))?.orderId).toBe(orderId);
-    expect(await orders.findOne('store-d', { _id: mine._id })).toBeNull();
-    expect(await orders.findOne('store-d', { _id: String(mine._id) })).toBeNull();
-    await expect(orders.findOne('store-d', { _id: mine._id, storeId: 'store-c' })).rejects.toThrow(
-      /scoped to "store-d"/,
-    );
-  });
-
   it('upsert by natural key is idempotent and keeps insert-only fields', async () => {
     const firstSeenAt = new Date('2024-01-01T00:00:00Z');
     const first = await orders.upsert(
