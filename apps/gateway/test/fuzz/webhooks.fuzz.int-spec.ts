@@ -40,6 +40,7 @@ const ONLY = (process.env.FUZZ_ONLY ?? '')
   .map(Number);
 const SEED = seedFromEnv(process.env.FUZZ_SEED);
 const REPORTED_FAILURES = 25;
+const REPORTED_LOG_LINES = 5;
 
 interface Outcome {
   case: FuzzCase;
@@ -49,7 +50,16 @@ interface Outcome {
 
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 
-function describeFailure(o: Outcome): string {
+/** The gateway's warn/error lines about this request's body (they name its hash, never its content). */
+function gatewayLinesAbout(o: Outcome, lines: readonly string[]): string[] {
+  const sha = sha256(o.case.body);
+  return lines
+    .filter((l) => l.includes(sha))
+    .slice(0, REPORTED_LOG_LINES)
+    .map((l) => l.trim().slice(0, 600));
+}
+
+function describeFailure(o: Outcome, lines: readonly string[]): string {
   return JSON.stringify({
     case: o.case.index,
     kind: o.case.kind,
@@ -58,6 +68,7 @@ function describeFailure(o: Outcome): string {
     answer: o.answer.status,
     answerBody: o.answer.body.slice(0, 200),
     broken: o.broken,
+    gateway: gatewayLinesAbout(o, lines),
     replay: `FUZZ_SEED=${SEED} FUZZ_ONLY=${o.case.index} npm run test:fuzz`,
   });
 }
@@ -66,8 +77,12 @@ describe(`webhook fuzzing (seed ${SEED})`, () => {
   const { kafkaBrokers, mongoUri } = integrationEnv();
   const run = uniqueName('wh-fuzz');
   const output = new CapturedOutput();
-  const stores = Array.from({ length: 8 }, () => uniqueMerchant());
+  // Per attempt (jest retries a failed test once): a retry that re-sent the same bytes would be answered
+  // "duplicate" throughout and hide the first attempt's real failure, so each attempt has its own stores and
+  // token, and the topic log forgets the previous attempt.
+  const stores = new Set<string>();
   const sentHashes = new Set<string>();
+  let attempt = 0;
   let gateway: RunningService;
   let topic: IntakeTopicLog;
 
@@ -80,10 +95,11 @@ describe(`webhook fuzzing (seed ${SEED})`, () => {
       mongoUri,
       secret: SECRET,
       masterKey: randomBytes(32).toString('base64'),
-      extraEnv: { LOG_LEVEL: 'error', WEBHOOK_BODY_LIMIT_BYTES: String(BODY_LIMIT) },
+      // warn: each non-2xx intake answer logs why (with the body's hash), for the failure report.
+      extraEnv: { LOG_LEVEL: 'warn', WEBHOOK_BODY_LIMIT_BYTES: String(BODY_LIMIT) },
     });
     await waitUntilReady(gateway);
-    topic = new IntakeTopicLog(kafkaBrokers, `${run}-reader`, sentHashes, new Set(stores));
+    topic = new IntakeTopicLog(kafkaBrokers, `${run}-reader`, sentHashes, stores);
     await topic.start();
   });
 
@@ -96,17 +112,24 @@ describe(`webhook fuzzing (seed ${SEED})`, () => {
   it(
     'keeps every promise under mutated requests, and nothing forged reaches Kafka',
     async () => {
+      attempt += 1;
+      stores.clear();
+      sentHashes.clear();
+      topic.messages.length = 0;
+      output.lines.length = 0;
+      for (let i = 0; i < 8; i++) stores.add(uniqueMerchant());
       const ctx: FuzzContext = {
         seed: SEED,
         secret: SECRET,
-        runToken: run,
-        stores,
+        runToken: `${run}-a${attempt}`,
+        stores: [...stores],
         fixtures: loadFixtures(),
         bodyLimit: BODY_LIMIT,
       };
       const indices = ONLY.length > 0 ? ONLY : Array.from({ length: REQUESTS }, (_, i) => i);
       const outcomes = new Map<number, Outcome>();
       const done = new Map<number, Promise<Outcome>>();
+      const copiesInFlight = new Map<string, Promise<FuzzAnswer>>();
       const client = new FuzzClient(gateway.url, CONCURRENCY, REQUEST_TIMEOUT_MS);
 
       const sendCase = (index: number): Promise<Outcome> => {
@@ -114,11 +137,19 @@ describe(`webhook fuzzing (seed ${SEED})`, () => {
         if (existing) return existing;
         const promise = (async (): Promise<Outcome> => {
           const c = generateCase(ctx, index);
-          // A replay goes out only once the original was answered: two copies in flight at once are a
-          // documented 503 ("first attempt in flight"), which is not what this case is about.
+          // A copy goes out only once every earlier copy of the same bytes was answered (the original, and
+          // other replays of it): two copies in flight at once are a documented 503 ("first attempt in
+          // flight"), which is not what these cases are about.
           const original = c.replayOf === undefined ? undefined : (await sendCase(c.replayOf)).answer;
-          sentHashes.add(sha256(c.body));
-          const answer = await client.send(c.method, c.path, c.headers, c.body);
+          const sha = sha256(c.body);
+          sentHashes.add(sha);
+          const earlierCopy = copiesInFlight.get(sha);
+          const sending = (async () => {
+            await earlierCopy;
+            return client.send(c.method, c.path, c.headers, c.body);
+          })();
+          copiesInFlight.set(sha, sending);
+          const answer = await sending;
           const outcome = { case: c, answer, broken: brokenPromises(c, answer, BODY_LIMIT, original) };
           outcomes.set(index, outcome);
           return outcome;
@@ -200,7 +231,8 @@ describe(`webhook fuzzing (seed ${SEED})`, () => {
       output.stop();
       process.stdout.write(`${JSON.stringify(summary)}\n`);
       if (failures.length > 0 || forgeries.length > 0) {
-        process.stdout.write(`${failures.slice(0, REPORTED_FAILURES).map(describeFailure).join('\n')}\n`);
+        const described = failures.slice(0, REPORTED_FAILURES).map((o) => describeFailure(o, output.lines));
+        process.stdout.write(`${described.join('\n')}\n`);
         process.stdout.write(`${forgeries.slice(0, REPORTED_FAILURES).join('\n')}\n`);
         const errors = output.lines.filter((l) => l.includes('"level":"error"')).slice(0, 10);
         process.stdout.write(`gateway error logs:\n${errors.join('')}\n`);
@@ -224,7 +256,7 @@ describe(`webhook fuzzing (seed ${SEED})`, () => {
   it('regressions found by the fuzz: deep nesting is a 400, a body too large to seal is a 413 (never a 503)', async () => {
     const fixture = loadFixtures().find((f) => f.name === 'order.created.json')!;
     const signed = (data: string): Buffer => {
-      const body = JSON.parse(withMerchant(fixture.bytes, stores[1]).toString('utf8')) as Record<
+      const body = JSON.parse(withMerchant(fixture.bytes, [...stores][1]).toString('utf8')) as Record<
         string,
         unknown
       >;
@@ -255,7 +287,7 @@ describe(`webhook fuzzing (seed ${SEED})`, () => {
     const ready = await fetch(`${gateway.url}/health/ready`, { signal: AbortSignal.timeout(5000) });
     expect(ready.status).toBe(200);
     const fixture = loadFixtures().find((f) => f.name === 'order.created.json')!;
-    const store = stores[0];
+    const store = [...stores][0];
     const body = withMerchant(fixture.bytes, store);
     const fresh = Buffer.from(body.toString('utf8').replace('{', `{"fuzz":"${run}-after",`));
     sentHashes.add(sha256(fresh));
