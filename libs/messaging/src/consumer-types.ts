@@ -85,8 +85,13 @@ export interface ReliableConsumerOptions {
   retryMaxMs?: number;
   /** How long stop() waits for the in-flight handler before giving up on it (SHUTDOWN_TIMEOUT_MS). */
   shutdownTimeoutMs: number;
-  /** Partitions processed in parallel; messages of one partition are always sequential. Default 3. */
+  /** Partitions processed in parallel. Default 3. */
   partitionsConsumedConcurrently?: number;
+  /**
+   * Messages of one partition in progress at once, never two with the same key (a key's messages stay in
+   * order). Default 1: the partition is sequential. Batch routes (handleBatch) are always sequential.
+   */
+  keyConcurrency?: number;
   sessionTimeoutMs?: number;
   heartbeatIntervalMs?: number;
   rebalanceTimeoutMs?: number;

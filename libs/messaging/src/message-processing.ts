@@ -12,18 +12,32 @@ import { deadLetter } from './dead-letter';
 import { decodeEvent } from './decode-event';
 import { classifyError, describeError } from './errors';
 import { decodeHeaders } from './headers';
+import { processWithKeyConcurrency } from './key-concurrent-batch';
 import { waitBeforeRetry, withHeartbeat } from './heartbeat';
 import { messagingMetrics } from './messaging-metrics';
 import { contextFromHeaders, TRACER_NAME } from './tracing';
 
 const tracer = trace.getTracer(TRACER_NAME);
 
-/** kafkajs `eachBatch`: the partition's messages one at a time, each committed once it is durable. */
+/**
+ * kafkajs `eachBatch`: the partition's messages one at a time, each committed once it is durable; or, with
+ * `keyConcurrency` > 1, messages of different keys side by side (see processWithKeyConcurrency).
+ */
 export async function processBatch(rt: ConsumerRuntime, payload: EachBatchPayload): Promise<void> {
   const { batch, isRunning, isStale } = payload;
   const { topic, partition } = batch;
   const route = rt.routes.get(topic);
   if (route?.batch) return processInChunks(rt, route, payload);
+  const keyConcurrency = rt.options.keyConcurrency ?? 1;
+  if (keyConcurrency > 1 && batch.messages.length > 1) {
+    return processWithKeyConcurrency(
+      rt,
+      payload,
+      keyConcurrency,
+      (message) => processMessage(rt, topic, partition, message, payload.heartbeat),
+      (message) => markDone(rt, payload, message),
+    );
+  }
   for (const message of batch.messages) {
     if (!isRunning() || isStale() || rt.stopSignal.aborted) return;
     const outcome = await processMessage(rt, topic, partition, message, payload.heartbeat);

@@ -37,7 +37,8 @@ async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolea
  *
  * - offsets are committed by hand (offset + 1) only after the handler succeeded or the message was written
  *   to the dead-letter topic and acked; nothing is acknowledged before it is durable;
- * - a partition's messages are processed one at a time (partitions in parallel);
+ * - a partition's messages are processed one at a time (partitions in parallel), or with `keyConcurrency`
+ *   > 1 several at once but never two of one key, the committed offset staying behind the first unfinished;
  * - a permanent failure (PermanentError, invalid JSON, failed validation) is dead-lettered at once; any other
  *   failure is retried in-process with exponential backoff and jitter, heartbeating meanwhile, and
  *   dead-lettered after `maxAttempts`, so a poison message never blocks its partition;

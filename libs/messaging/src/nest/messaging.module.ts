@@ -29,6 +29,7 @@ type ConsumerTuning = Partial<
   Pick<
     ReliableConsumerOptions,
     | 'partitionsConsumedConcurrently'
+    | 'keyConcurrency'
     | 'sessionTimeoutMs'
     | 'heartbeatIntervalMs'
     | 'rebalanceTimeoutMs'
@@ -75,7 +76,7 @@ export function messagingOptionsFromEnv(
     | 'KAFKA_PUBLISH_TIMEOUT_MS'
     | 'SHUTDOWN_TIMEOUT_MS'
   > &
-    Partial<Pick<BaseEnv, 'KAFKA_PARTITIONS_CONCURRENCY'>>,
+    Partial<Pick<BaseEnv, 'KAFKA_PARTITIONS_CONCURRENCY' | 'KAFKA_KEY_CONCURRENCY'>>,
   options: Pick<MessagingOptions, 'service' | 'topics'> & Partial<MessagingOptions>,
 ): MessagingOptions {
   return {
@@ -86,7 +87,11 @@ export function messagingOptionsFromEnv(
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     publishTimeoutMs: env.KAFKA_PUBLISH_TIMEOUT_MS,
     ...options,
-    consumer: { partitionsConsumedConcurrently: env.KAFKA_PARTITIONS_CONCURRENCY, ...options.consumer },
+    consumer: {
+      partitionsConsumedConcurrently: env.KAFKA_PARTITIONS_CONCURRENCY,
+      keyConcurrency: env.KAFKA_KEY_CONCURRENCY,
+      ...options.consumer,
+    },
   };
 }
 
