@@ -88,6 +88,17 @@ export class BaseEnv {
   KAFKA_PARTITIONS_CONCURRENCY = 3;
 
   /**
+   * Messages of one partition a replica works on at once, never two with the same key (an order's, a
+   * product's, a store's messages stay in order). Stores share partitions by hashing; above 1, one store's
+   * slow Odoo or retry backoff no longer holds up the stores hashed next to it. 1 = a partition is sequential.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  KAFKA_KEY_CONCURRENCY = 8;
+
+  /**
    * Longest wait for the broker to acknowledge one publish. The gateway answers Salla only after the ack,
    * and Salla gives up after about 30 s, so this stays well below that.
    */
