@@ -7,6 +7,7 @@
 // bench/results/order-latency.json. Knobs: BENCH_STORES (connected stores, orders spread round-robin, 20),
 // BENCH_ORDER_RATE (goal rate, 200), BENCH_ORDER_LOW_RATE (50), BENCH_ORDER_SECONDS (20 per rate),
 // BENCH_WARMUP_SECONDS (3), BENCH_DRAIN_SECONDS (longest wait for the last orders after the schedule ends, 120).
+import os from 'node:os';
 import { randomInt } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,6 +22,7 @@ import {
   cleanUpRun,
   CpuMeter,
   type CpuShare,
+  mongoCommandCounts,
   intEnv,
   loadAverage,
   loopbackInfra,
@@ -35,11 +37,24 @@ const RESULTS = join(ROOT, 'bench', 'results', 'order-latency.json');
 const GOAL = { rate: 200, p99Ms: 1000 };
 const ODOO_LATENCY_MS = 5;
 const POLL_MS = 10;
+/** How long the connected, order-less stack is watched before the phases (its background CPU). */
+const IDLE_SECONDS = 10;
+const QUIET_COMMANDS_PER_SECOND = 50;
 /**
- * Partitions the odoo-connector works on at once (KAFKA_PARTITIONS_CONCURRENCY, default 3), one message at
- * a time in each.
+ * The poster retries a webhook answered 5xx (or not within 30 s) after this long. Salla retries 3 times about 5
+ * minutes apart; the bench's drain wait is 2 minutes, so 5 s — still 60× Salla's pace, but not the retry storm
+ * of a 250 ms loop, which at 200/s tripled the load on an overloaded gateway.
  */
+const POSTER_RETRY_DELAY_MS = 5_000;
+const QUIET_MAX_SECONDS = 600;
+/** Partitions the odoo-connector works on at once (KAFKA_PARTITIONS_CONCURRENCY, default 3). */
 const PARTITIONS_CONCURRENT = Number(process.env.KAFKA_PARTITIONS_CONCURRENCY ?? 3);
+/** Messages of different keys (orders) it works on at once within one partition (KAFKA_KEY_CONCURRENCY). */
+const KEYS_CONCURRENT = Number(process.env.KAFKA_KEY_CONCURRENCY ?? 8);
+/** The order topics' partitions (ENTITY in the topic specs). */
+const ORDER_PARTITIONS = 6;
+/** Orders one odoo-connector replica may have in progress at once. */
+const ORDER_SLOTS = Math.min(PARTITIONS_CONCURRENT, ORDER_PARTITIONS) * KEYS_CONCURRENT;
 
 /** A connected store and the fake Odoo database it writes to (one merchant's Odoo). */
 interface Store {
@@ -93,6 +108,8 @@ interface Phase {
   /** Orders written to Odoo per second from the first to the last of the phase (the downstream pace). */
   odooOrdersPerSecond: number;
   odooCallsPerOrder: Record<string, number>;
+  /** Mongo commands per order in Odoo, all services together, by command (absent in older results). */
+  mongoCommandsPerOrder?: Record<string, number>;
   odooMaxInFlight: number;
   sallaApiCalls: number;
   cpu: CpuShare[];
@@ -131,8 +148,10 @@ export async function runOrderLatencyBench(): Promise<void> {
   // KAFKA_PARTITIONS_CONCURRENCY (partitions the odoo-connector works on at once, default 3) likewise.
   if (process.env.KAFKA_PARTITIONS_CONCURRENCY)
     odooEnv.KAFKA_PARTITIONS_CONCURRENCY = process.env.KAFKA_PARTITIONS_CONCURRENCY;
+  if (process.env.KAFKA_KEY_CONCURRENCY) odooEnv.KAFKA_KEY_CONCURRENCY = process.env.KAFKA_KEY_CONCURRENCY;
   const stack = await ServiceStack.start({
     odooDatabases: storeCount,
+    posterRetryDelayMs: POSTER_RETRY_DELAY_MS,
     envOf: { 'odoo-connector': odooEnv },
   });
   let canonical: CanonicalOrderWatch | undefined;
@@ -151,6 +170,14 @@ export async function runOrderLatencyBench(): Promise<void> {
     canonical = await CanonicalOrderWatch.start(brokers, `${stack.run}-bench-watch`, storeIds);
     watch.start(POLL_MS);
     console.log(`  stack up, ${stores.length} stores connected, each to its own Odoo database`);
+    const settledIn = await waitUntilQuiet(mongoUri);
+    console.log(
+      `  quiet after ${settledIn.toFixed(0)} s (Mongo below ${QUIET_COMMANDS_PER_SECOND} commands/s)`,
+    );
+    const idle = { ...(await measureIdle(stack, mongoUri, IDLE_SECONDS)), settledSeconds: settledIn };
+    console.log(
+      `  idle ${IDLE_SECONDS} s: cpu ${idle.cpu.map((c) => `${c.who} ${c.corePct}%`).join(', ')}; Mongo ${idle.mongoCommandsPerSecond.toFixed(1)} commands/s`,
+    );
 
     const base = randomInt(1_000_000_000, 1_900_000_000);
     let n = 0;
@@ -161,7 +188,7 @@ export async function runOrderLatencyBench(): Promise<void> {
         return { order: sallaOrder(base, n++), store };
       });
     const run = (rate: number, secs: number) =>
-      runPhase(stack, stores, watch, canonical!, rate, secs, orders(rate * secs), drainSeconds);
+      runPhase(stack, mongoUri, stores, watch, canonical!, rate, secs, orders(rate * secs), drainSeconds);
 
     if (warmup > 0) {
       const w = await run(lowRate, warmup);
@@ -192,12 +219,22 @@ export async function runOrderLatencyBench(): Promise<void> {
       warmupSeconds: warmup,
       drainSeconds,
       goal: GOAL,
+      idle,
       phases,
     };
     writeFileSync(RESULTS, `${JSON.stringify(json, null, 2)}\n`);
     await writeSection(
       'order-latency',
-      markdown({ started, command, kafkaLine, warmup, stores: stores.length, drain: drainSeconds, phases }),
+      markdown({
+        started,
+        command,
+        kafkaLine,
+        warmup,
+        stores: stores.length,
+        drain: drainSeconds,
+        idle,
+        phases,
+      }),
     );
     console.log('wrote bench/results/order-latency.json and the order-latency section of BENCHMARKS.md');
   } finally {
@@ -222,6 +259,7 @@ async function renderRecorded(): Promise<void> {
     stores: number;
     warmupSeconds: number;
     drainSeconds: number;
+    idle?: Idle;
     phases: Phase[];
   };
   const kafkaLine = recorded.machine.find((l) => l.startsWith('Kafka: '))?.replace(/^Kafka: /, '') ?? '?';
@@ -234,10 +272,53 @@ async function renderRecorded(): Promise<void> {
       warmup: recorded.warmupSeconds,
       stores: recorded.stores,
       drain: recorded.drainSeconds,
+      idle: recorded.idle,
       phases: recorded.phases,
     }),
   );
   console.log(`rewrote the order-latency section from the run of ${recorded.date}`);
+}
+
+/**
+ * Waits until the stack's Mongo traffic falls below QUIET_COMMANDS_PER_SECOND for 3 s in a row (at most
+ * QUIET_MAX_SECONDS), and returns how long that took. A fresh stack on a broker with history catches up first:
+ * its new consumer groups read every topic from the start (the gateway indexes every old dead letter, projects
+ * every old activity line); measured during that, the phases would carry someone else's load.
+ */
+async function waitUntilQuiet(mongoUri: string): Promise<number> {
+  const started = nowMs();
+  let previous = await mongoCommandCounts(mongoUri);
+  let quietSeconds = 0;
+  while (quietSeconds < 3 && nowMs() - started < QUIET_MAX_SECONDS * 1000) {
+    await sleep(1000);
+    const now = await mongoCommandCounts(mongoUri);
+    let commands = 0;
+    for (const [name, n] of now) commands += n - (previous.get(name) ?? 0);
+    previous = now;
+    quietSeconds = commands < QUIET_COMMANDS_PER_SECOND ? quietSeconds + 1 : 0;
+  }
+  return (nowMs() - started) / 1000;
+}
+
+/** The stack with its stores connected and no orders: the CPU and Mongo traffic every phase pays anyway. */
+interface Idle {
+  /** How long the stack took to go quiet after its stores connected (see waitUntilQuiet). */
+  settledSeconds?: number;
+  seconds: number;
+  cpu: CpuShare[];
+  mongoCommandsPerSecond: number;
+}
+
+async function measureIdle(stack: ServiceStack, mongoUri: string, seconds: number): Promise<Idle> {
+  const cpu = new CpuMeter(stack);
+  const before = await mongoCommandCounts(mongoUri);
+  cpu.start();
+  await sleep(seconds * 1000);
+  const shares = cpu.stop();
+  const after = await mongoCommandCounts(mongoUri);
+  let commands = 0;
+  for (const [name, n] of after) commands += n - (before.get(name) ?? 0);
+  return { seconds, cpu: shares, mongoCommandsPerSecond: commands / seconds };
 }
 
 /**
@@ -247,6 +328,7 @@ async function renderRecorded(): Promise<void> {
  */
 async function runPhase(
   stack: ServiceStack,
+  mongoUri: string,
   stores: readonly Store[],
   watch: OdooOrderWatch,
   canonical: CanonicalOrderWatch,
@@ -258,6 +340,7 @@ async function runPhase(
   const sallaCalls = () => stores.reduce((a, s) => a + stack.sim.callsFor(s.id).length, 0);
   const sallaBefore = sallaCalls();
   stack.odoo.resetRecording(); // this phase's calls only, and the in-flight maximum restarts
+  const mongoBefore = await mongoCommandCounts(mongoUri);
   const cpu = new CpuMeter(stack);
   const loop = monitorEventLoopDelay({ resolution: 10 });
   cpu.start();
@@ -301,6 +384,7 @@ async function runPhase(
   watch.poll();
   loop.disable();
   const cpuShares = cpu.stop();
+  const mongoAfter = await mongoCommandCounts(mongoUri);
 
   const seen = (s: Sample) => watch.seenAt.get(s.order.reference);
   const inOdoo = samples.filter((s) => seen(s) !== undefined);
@@ -310,6 +394,12 @@ async function runPhase(
   const perOrder: Record<string, number> = {};
   for (const [k, v] of Object.entries(stack.odoo.counters()))
     if (inOdoo.length > 0) perOrder[k] = Number((v / inOdoo.length).toFixed(3));
+  // Every service's commands (and the bench's own `sale.order` polls go to the fake Odoo, not Mongo).
+  const mongoPerOrder: Record<string, number> = {};
+  for (const [name, after] of mongoAfter) {
+    const n = after - (mongoBefore.get(name) ?? 0);
+    if (n > 0 && inOdoo.length > 0) mongoPerOrder[name] = Number((n / inOdoo.length).toFixed(2));
+  }
   const callsPerDatabase = new Map<string, number>();
   for (const c of stack.odoo.calls)
     callsPerDatabase.set(c.database, (callsPerDatabase.get(c.database) ?? 0) + 1);
@@ -353,6 +443,7 @@ async function runPhase(
     drainMs: Math.round(lastIn - lastDue),
     odooOrdersPerSecond: Number((inOdoo.length / Math.max(0.001, (lastIn - firstIn) / 1000)).toFixed(1)),
     odooCallsPerOrder: perOrder,
+    mongoCommandsPerOrder: mongoPerOrder,
     odooMaxInFlight: stack.odoo.maxInFlight(),
     sallaApiCalls: sallaCalls() - sallaBefore,
     cpu: cpuShares,
@@ -380,6 +471,7 @@ function commandLine(): string {
     'BENCH_DRAIN_SECONDS',
     'ODOO_MAX_CONCURRENT',
     'KAFKA_PARTITIONS_CONCURRENCY',
+    'KAFKA_KEY_CONCURRENCY',
   ]
     .filter((v) => process.env[v])
     .map((v) => `${v}=${process.env[v]}`);
@@ -395,6 +487,7 @@ function markdown(r: {
   warmup: number;
   stores: number;
   drain: number;
+  idle?: Idle;
   phases: Phase[];
 }): string {
   const rows = r.phases.map(
@@ -414,9 +507,21 @@ function markdown(r: {
         `| ${p.rate} | ${name} | ${ms(s, 'p50')} | ${ms(s, 'p90')} | ${ms(s, 'p99')} | ${ms(s, 'max')} |`,
     ),
   );
+  // CPU time per order in Odoo: the portable figure (how many cores a rate needs), where the % is this VM's.
+  const perOrderCpu = (p: Phase, c: CpuShare | undefined): string =>
+    c?.cpuMs === undefined || p.inOdoo === 0 ? '' : ` (${(c.cpuMs / p.inOdoo).toFixed(1)} ms/order)`;
   const cpuRows = (r.phases[0]?.cpu ?? []).map(
-    (c, i) => `| ${c.who} | ${r.phases.map((p) => `${p.cpu[i]?.corePct ?? '?'}%`).join(' | ')} |`,
+    (c, i) =>
+      `| ${c.who} | ${r.phases.map((p) => `${p.cpu[i]?.corePct ?? '?'}%${perOrderCpu(p, p.cpu[i])}`).join(' | ')} |`,
   );
+  const mongoNames = [...new Set(r.phases.flatMap((p) => Object.keys(p.mongoCommandsPerOrder ?? {})))].sort();
+  const mongoRows = mongoNames.map(
+    (k) => `| \`${k}\` | ${r.phases.map((p) => p.mongoCommandsPerOrder?.[k] ?? 0).join(' | ')} |`,
+  );
+  const mongoTotal = (p: Phase): string =>
+    Object.values(p.mongoCommandsPerOrder ?? {})
+      .reduce((a, n) => a + n, 0)
+      .toFixed(1);
   const callNames = [...new Set(r.phases.flatMap((p) => Object.keys(p.odooCallsPerOrder)))].sort();
   const callRows = callNames.map(
     (k) => `| \`${k}\` | ${r.phases.map((p) => p.odooCallsPerOrder[k] ?? 0).join(' | ')} |`,
@@ -454,7 +559,7 @@ function markdown(r: {
     "(a merchant's own Odoo: the odoo-connector's `ODOO_MAX_CONCURRENT` cap applies per Odoo database, so one store",
     `alone tops out far below ${GOAL.rate}/s on purpose; the goal is a system figure). Orders go to the stores round-robin,`,
     `so each store gets rate ÷ ${r.stores}. Every order is a distinct \`order.created\` webhook (Salla's documented sample`,
-    'with its own id and reference), signed, posted by the e2e poster (which retries a 5xx like Salla). Open-loop',
+    `with its own id and reference), signed, posted by the e2e poster (which retries a 5xx or a 30 s silence like Salla, but after ${POSTER_RETRY_DELAY_MS / 1000} s instead of Salla's 5 minutes). Open-loop`,
     'arrivals: order _i_ is due at t0 + _i_/rate whatever the earlier answers, many in flight; latency = due time → the',
     'moment a 10 ms poll of the fake (by id, in every database) finds the `sale.order` with that `client_order_ref`',
     '(so it includes any lag of the load generator). Not a test — nothing asserts on these numbers.',
@@ -489,12 +594,30 @@ function markdown(r: {
     '| ---: | --- | ---: | ---: | ---: | ---: |',
     ...stageRows,
     '',
-    'CPU over each phase (warm-up excluded, drain included), % of one core, from `/proc`:',
+    'CPU over each phase (warm-up excluded, drain included), % of one core, from `/proc`, and CPU time per order',
+    'that reached Odoo in the phase:',
     '',
     `| process | ${head} |`,
     `| --- | ${sep} |`,
     ...cpuRows,
     '',
+    ...(r.idle === undefined
+      ? []
+      : [
+          `Before the phases, once the stack had gone quiet (${r.idle.settledSeconds === undefined ? '?' : r.idle.settledSeconds.toFixed(0)} s after its stores connected: new consumer groups first read the broker's history), the same stack with its ${r.stores} stores connected and no orders for ${r.idle.seconds} s (background: stock polls, sweeps, consumer fetch loops, health checks) used ${r.idle.cpu.map((c) => `${c.who} ${c.corePct}%`).join(', ')}; Mongo ${r.idle.mongoCommandsPerSecond.toFixed(1)} commands/s.`,
+          '',
+        ]),
+    ...(mongoRows.length === 0
+      ? []
+      : [
+          "Mongo commands per order, all services together (the server's own command counters; nothing else used it):",
+          '',
+          `| command | ${head} |`,
+          `| --- | ${sep} |`,
+          ...mongoRows,
+          `| **all** | ${r.phases.map((p) => `**${mongoTotal(p)}**`).join(' | ')} |`,
+          '',
+        ]),
     'Fake Odoo calls per order (by `model.method`):',
     '',
     `| call | ${head} |`,
@@ -522,6 +645,28 @@ function busiest(cpu: readonly CpuShare[]): string {
 }
 
 /** The analysis, from the figures of this run: which sentence applies depends on what the run showed. */
+/**
+ * CPU per order from the first phase every order of which reached Odoo (below overload, so no work is wasted
+ * on retries): how many orders/s these 2 cores can carry at best, and how many such cores the goal rate needs.
+ */
+function capacity(phases: Phase[]): string[] {
+  const p = phases.find((x) => x.inOdoo === x.offered && x.inOdoo > 0);
+  const cpuMs = (who: string) => p?.cpu.find((c) => c.who.startsWith(who))?.cpuMs;
+  const machineMs = cpuMs('whole machine');
+  if (!p || machineMs === undefined) return [];
+  const perOrder = machineMs / p.inOdoo;
+  const cores = os.availableParallelism();
+  const mongoPerOrder = Object.values(p.mongoCommandsPerOrder ?? {}).reduce((a, n) => a + n, 0);
+  const ferretMsPerCommand =
+    mongoPerOrder > 0 ? (cpuMs('FerretDB') ?? 0) / p.inOdoo / mongoPerOrder : undefined;
+  const ours = ['gateway', 'salla-connector', 'odoo-connector']
+    .map((who) => `${who} ${((cpuMs(who) ?? 0) / p.inOdoo).toFixed(1)}`)
+    .join(', ');
+  return [
+    `- **CPU is the ceiling on this machine.** At ${p.rate}/s every order reached Odoo and the whole machine spent ${perOrder.toFixed(1)} ms of CPU per order (${ours} ms in our services; the rest is FerretDB, Kafka and the bench's own load generator, Salla simulator and fake Odoo). ${cores} cores therefore carry at most ≈ ${((cores * 1000) / perOrder).toFixed(0)} orders/s end to end, whatever the concurrency settings; ${GOAL.rate}/s needs ≈ ${((GOAL.rate * perOrder) / 1000).toFixed(1)} cores of this kind, spread over gateway replicas, connector replicas (up to the order topics' ${ORDER_PARTITIONS} partitions) and a real MongoDB${ferretMsPerCommand === undefined ? '' : ` (FerretDB spent ${ferretMsPerCommand.toFixed(2)} ms of CPU per command, ${mongoPerOrder.toFixed(1)} commands per order, SQLite underneath)`}.`,
+  ];
+}
+
 function limits(phases: Phase[], stores: number): string[] {
   const high = phases[phases.length - 1];
   if (!high) return [];
@@ -561,17 +706,18 @@ function limits(phases: Phase[], stores: number): string[] {
     const concurrent = Number(process.env.ODOO_MAX_CONCURRENT ?? 2);
     const orderMs = calls * ODOO_LATENCY_MS;
     const storeCeiling = (concurrent * 1000) / orderMs;
-    const connectorCeiling = (Math.min(PARTITIONS_CONCURRENT, stores * concurrent) * 1000) / orderMs;
+    const connectorCeiling = (Math.min(ORDER_SLOTS, stores * concurrent) * 1000) / orderMs;
     const perStoreRate = ref.rate / stores;
     const fastestStore = Math.max(...ref.perStore.map((x) => x.odooOrdersPerSecond));
     const odooKeepsUp = ref.odooOrdersPerSecond >= 0.95 * Math.min(ref.rate, ref.acceptedPerSecond);
     lines.push(
       `- **Each store's Odoo is not the limit with ${stores} stores.** An order costs ${calls.toFixed(1)} Odoo calls (${ref.rate}/s phase, the stock poll's \`stock.*\` reads left out), one after the other, and the odoo-connector keeps at most \`ODOO_MAX_CONCURRENT\` = ${concurrent} requests in flight per Odoo database: at ${ODOO_LATENCY_MS} ms per call one store could take ${concurrent} × 1000 / (${calls.toFixed(1)} × ${ODOO_LATENCY_MS}) ≈ ${f(storeCeiling)} orders/s. At ${ref.rate}/s each store received ${perStoreRate.toFixed(1)} orders/s${perStoreRate < storeCeiling ? `, ${f((100 * perStoreRate) / storeCeiling)}% of that` : ' — above it, so the per-store cap matters too'}; the fastest store's orders reached its Odoo at ${fastestStore} orders/s.`,
-      `- **The odoo-connector works on ${PARTITIONS_CONCURRENT} orders at a time, whatever the number of stores.** Its one consumer handles ${PARTITIONS_CONCURRENT} partitions at once (\`KAFKA_PARTITIONS_CONCURRENCY\`) and one message at a time within a partition, so at most ${PARTITIONS_CONCURRENT} orders are in progress across all ${stores} Odoos (Odoo requests in flight at once, all databases: at most ${ref.odooMaxInFlight}, the per-store stock poll included). With zero overhead that caps one replica at ${PARTITIONS_CONCURRENT} × 1000 / (${calls.toFixed(1)} × ${ODOO_LATENCY_MS}) ≈ ${f(connectorCeiling)} orders/s. Measured at ${ref.rate}/s: ${ref.odooOrdersPerSecond} orders/s written, so each order held its slot ≈ ${f((PARTITIONS_CONCURRENT * 1000) / Math.max(0.1, ref.odooOrdersPerSecond))} ms, of which its Odoo calls were ${f(orderMs)} ms: the rest is the connector's Mongo round trips per order (binding-cache reads and writes for the order, its customer, products and carrier; the applied-version read and write), one after the other, in FerretDB${odooKeepsUp ? ' — as fast as orders came in' : ` — below the ${f(Math.min(ref.rate, ref.acceptedPerSecond))}/s it was handed, so orders queued in Kafka and the latency grew with the queue for as long as the arrivals lasted`}. ${GOAL.rate}/s needs more orders in progress at once (more partitions consumed concurrently, or replicas up to the topic's 6 partitions, or a partition's orders applied in batches as the backfill does) and far fewer sequential Mongo round trips per order.`,
+      `- **The odoo-connector works on at most ${ORDER_SLOTS} orders at a time, whatever the number of stores.** Its one consumer handles ${Math.min(PARTITIONS_CONCURRENT, ORDER_PARTITIONS)} of the order topic's ${ORDER_PARTITIONS} partitions at once (\`KAFKA_PARTITIONS_CONCURRENCY\`) and up to ${KEYS_CONCURRENT} orders (different keys) within each (\`KAFKA_KEY_CONCURRENCY\`), and each store's Odoo takes ${concurrent} requests at a time (\`ODOO_MAX_CONCURRENT\`; all databases together had at most ${ref.odooMaxInFlight} in flight, the per-store stock poll included). With zero overhead that caps one replica at min(${ORDER_SLOTS}, ${stores} × ${concurrent}) × 1000 / (${calls.toFixed(1)} × ${ODOO_LATENCY_MS}) ≈ ${f(connectorCeiling)} orders/s. Measured at ${ref.rate}/s: ${ref.odooOrdersPerSecond} orders/s written${odooKeepsUp ? ' — as fast as orders came in' : ` — below the ${f(Math.min(ref.rate, ref.acceptedPerSecond))}/s it was handed, so orders queued in Kafka and the latency grew with the queue for as long as the arrivals lasted`}. Besides its Odoo calls (${f(orderMs)} ms) each order makes the connector's Mongo round trips (binding-cache reads and writes for the order, its customer, products and carrier; the applied-version read and write) one after the other, in FerretDB.`,
     );
   }
   lines.push(
     `- **Machine.** The whole machine was ${machineBusy}% busy out of 200% during the ${high.rate}/s phase: gateway ${share(high, 'gateway')}%, salla-connector ${share(high, 'salla-connector')}%, odoo-connector ${share(high, 'odoo-connector')}%, this bench process ${share(high, 'bench process')}% (load generator, simulator and fake Odoo on one event loop: delay p99 ${high.benchLoopDelayMs.p99} ms), ${othersOf(high.cpu)}.${machineBusy >= 180 ? ` Every stage waits for the same 2 cores; the largest user was ${busiest(high.cpu)}.` : ''}${share(high, 'FerretDB') > 0 ? ` FerretDB (${share(high, 'FerretDB')}%) is one SQLite-backed server for every service's database and for anything else on the box: every stage that waits on Mongo waits on it.` : ''}`,
+    ...capacity(phases),
     "- Absolute figures are this shared VM's at the time of the run (see the load average); the stage split and the ceilings are the portable part.",
   );
   return lines;

@@ -96,6 +96,8 @@ export interface CpuShare {
   who: string;
   /** Share of one core over the interval, in percent. */
   corePct: number;
+  /** CPU time used over the interval, ms (for CPU per order: divide by the orders done). */
+  cpuMs?: number;
 }
 
 /**
@@ -121,22 +123,26 @@ export class CpuMeter {
     const seconds = (performance.now() - this.startedAt) / 1000;
     const after = this.sample();
     const machine = machineCpu();
-    const rows: CpuShare[] = [...after].map(([who, s]) => ({
-      who,
-      corePct: Math.round((100 * (s - (this.before.get(who) ?? 0))) / seconds),
-    }));
+    const rows: CpuShare[] = [...after].map(([who, s]) => {
+      const used = s - (this.before.get(who) ?? 0);
+      return { who, corePct: Math.round((100 * used) / seconds), cpuMs: Math.round(1000 * used) };
+    });
     const mine = rows.reduce((a, r) => a + r.corePct, 0);
-    const busyPct = Math.round((100 * (machine.busy - this.machineBefore.busy)) / seconds);
+    const mineMs = rows.reduce((a, r) => a + (r.cpuMs ?? 0), 0);
+    const busySeconds = machine.busy - this.machineBefore.busy;
+    const busyPct = Math.round((100 * busySeconds) / seconds);
     rows.push({
       who:
         this.infra.size > 0
           ? 'everything else on the machine (other tests, the kernel)'
           : 'Kafka, FerretDB and everything else on the machine',
       corePct: Math.max(0, busyPct - mine),
+      cpuMs: Math.max(0, Math.round(1000 * busySeconds) - mineMs),
     });
     rows.push({
       who: `whole machine (${os.availableParallelism()} cores = ${100 * os.availableParallelism()}%)`,
       corePct: busyPct,
+      cpuMs: Math.round(1000 * busySeconds),
     });
     return rows;
   }
@@ -164,6 +170,32 @@ export function loadAverage(): string {
     .loadavg()
     .map((x) => x.toFixed(2))
     .join(' / ');
+}
+
+/**
+ * Commands the Mongo-wire server has served since it started, by name (`serverStatus.metrics.commands`, which
+ * FerretDB and MongoDB both report; else MongoDB's `opcounters`). Server-wide: meaningful while nothing else
+ * uses the server.
+ */
+export async function mongoCommandCounts(mongoUri: string): Promise<Map<string, number>> {
+  const conn = await mongoose.createConnection(mongoUri).asPromise();
+  try {
+    const status = (await conn.db!.admin().command({ serverStatus: 1 })) as {
+      metrics?: { commands?: Record<string, { total?: number } | number> };
+      opcounters?: Record<string, number>;
+    };
+    const counts = new Map<string, number>();
+    const ferret = status.metrics?.commands;
+    if (ferret) {
+      for (const [name, v] of Object.entries(ferret))
+        if (typeof v === 'object' && v !== null && v.total !== undefined) counts.set(name, Number(v.total));
+    } else if (status.opcounters) {
+      for (const [name, n] of Object.entries(status.opcounters)) counts.set(name, Number(n));
+    }
+    return counts;
+  } finally {
+    await conn.close();
+  }
 }
 
 /** Drops the run's databases and consumer groups (ServiceStack.stop leaves them); best effort. */
