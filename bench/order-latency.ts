@@ -696,7 +696,7 @@ function limits(phases: Phase[], stores: number): string[] {
     );
   }
   lines.push(
-    `- **Intake.** The gateway accepted ${high.acceptedPerSecond.toFixed(0)} of ${high.rate} webhooks/s offered${intakeKeepsUp ? ' — it kept up' : ` — it fell behind: webhooks queued at the gateway, timed out at the poster (30 s) and were sent again, which adds to the queue; that shows in full in the latency (arrivals are open-loop)`}. Each webhook costs two FerretDB writes and an acks=all publish, every store's webhooks through the same gateway (the gateway section measures ~100 req/s on this machine at best).`,
+    `- **Intake.** The gateway accepted ${high.acceptedPerSecond.toFixed(0)} of ${high.rate} webhooks/s offered${intakeKeepsUp ? ' — it kept up' : ` — it fell behind: webhooks queued at the gateway, timed out at the poster (30 s) and were sent again, which adds to the queue; that shows in full in the latency (arrivals are open-loop)`}. Each webhook costs two FerretDB writes and an acks=all publish, every store's webhooks through the same gateway (the gateway section measures its intake alone, without the rest of the stack on the same cores).`,
   );
   if (ref) {
     // Per order: the stock poll's `stock.*` reads are time-driven (per store, every minute), not per order.
