@@ -26,20 +26,42 @@ export async function startGroupsAtTopicEnds(brokers: string[], groupIds: readon
   // One short-lived member per group commits every end at once (admin.setOffsets joins the group once per
   // topic, seconds each). It consumes nothing: its topics are paused and it commits only these offsets.
   const topics = [...new Set(ends.map((e) => e.topic))];
-  await Promise.all(
-    groupIds.map(async (groupId) => {
-      const consumer = kafka.consumer({ groupId });
-      const joined = new Promise((resolve) => consumer.on(consumer.events.GROUP_JOIN, resolve));
+  await Promise.all(groupIds.map((groupId) => commitEndsWithRetries(kafka, groupId, topics, ends)));
+}
+
+/**
+ * On a broker that has just started, the first join can fail inside kafkajs (the group coordinator is not
+ * ready yet), which restarts the consumer behind `run()`'s back: `pause` then threw "Consumer group was not
+ * initialized". So the topics are paused only once the member has joined, and a failed attempt is retried.
+ */
+async function commitEndsWithRetries(
+  kafka: Kafka,
+  groupId: string,
+  topics: string[],
+  ends: Array<{ topic: string; partition: number; offset: string }>,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const consumer = kafka.consumer({ groupId });
+    const joined = new Promise((resolve) => consumer.on(consumer.events.GROUP_JOIN, resolve));
+    try {
       await consumer.connect();
-      try {
-        await consumer.subscribe({ topics, fromBeginning: false });
-        await consumer.run({ autoCommit: false, eachBatch: () => Promise.resolve() });
-        consumer.pause(topics.map((topic) => ({ topic })));
-        await joined;
-        await consumer.commitOffsets(ends);
-      } finally {
-        await consumer.disconnect();
-      }
-    }),
-  );
+      await consumer.subscribe({ topics, fromBeginning: false });
+      // Resolves no offset, so nothing it is handed counts as consumed; paused as soon as it has joined.
+      await consumer.run({ autoCommit: false, eachBatch: () => Promise.resolve() });
+      await Promise.race([
+        joined,
+        new Promise((_, reject) =>
+          setTimeout(() => reject(new Error(`group ${groupId} did not join within 30 s`)), 30_000).unref(),
+        ),
+      ]);
+      consumer.pause(topics.map((topic) => ({ topic })));
+      await consumer.commitOffsets(ends);
+      return;
+    } catch (err) {
+      if (attempt >= 5) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    } finally {
+      await consumer.disconnect().catch(() => undefined);
+    }
+  }
 }
