@@ -1,5 +1,12 @@
 import { deadLetterTopicOf } from '@app/contracts';
-import { EventPublisher, ensureTopics, newEnvelope, PermanentError } from '@app/messaging';
+import {
+  EventPublisher,
+  ensureTopics,
+  newEnvelope,
+  PermanentError,
+  type ReliableConsumer,
+  type ReliableConsumerOptions,
+} from '@app/messaging';
 import { uniqueName, waitFor } from '@app/testing';
 
 import {
@@ -36,6 +43,24 @@ describe('ReliableConsumer with keyConcurrency (real Kafka)', () => {
     return topic;
   }
 
+  /** A consumer of `topic` with `keyConcurrency` (plus `options`), handling the test payload with `handler`. */
+  function consumerOf(
+    groupId: string,
+    topic: string,
+    options: Partial<ReliableConsumerOptions> & { keyConcurrency: number },
+    handler: (payload: TestPayload) => Promise<void> | void,
+  ): ReliableConsumer {
+    return consumers
+      .create(groupId, options)
+      .handle(topic, TestPayload, (event) => handler(event.payload), { expectedType: TEST_TYPE });
+  }
+
+  async function publishKeys(topic: string, keys: string[]): Promise<void> {
+    for (const key of keys) {
+      await publisher.publish(topic, newEnvelope(TEST_TYPE, key, { name: key, seq: 0 }), { key });
+    }
+  }
+
   async function publishInterleaved(topic: string, keys: string[], perKey: number): Promise<void> {
     for (let seq = 0; seq < perKey; seq += 1) {
       for (const key of keys) {
@@ -55,24 +80,15 @@ describe('ReliableConsumer with keyConcurrency (real Kafka)', () => {
     let maxInFlight = 0;
     let inFlight = 0;
     const groupId = uniqueName('keyconc-order');
-    consumers
-      .create(groupId, { keyConcurrency: 4 })
-      .handle(
-        topic,
-        TestPayload,
-        async (event) => {
-          const key = event.payload.name;
-          if (inFlightKeys.has(key)) sameKeyOverlap = true;
-          inFlightKeys.add(key);
-          maxInFlight = Math.max(maxInFlight, ++inFlight);
-          await new Promise((r) => setTimeout(r, 5 + Math.random() * 10));
-          handled.set(key, [...(handled.get(key) ?? []), event.payload.seq]);
-          inFlight--;
-          inFlightKeys.delete(key);
-        },
-        { expectedType: TEST_TYPE },
-      )
-      .start();
+    consumerOf(groupId, topic, { keyConcurrency: 4 }, async ({ name: key, seq }) => {
+      if (inFlightKeys.has(key)) sameKeyOverlap = true;
+      inFlightKeys.add(key);
+      maxInFlight = Math.max(maxInFlight, ++inFlight);
+      await new Promise((r) => setTimeout(r, 5 + Math.random() * 10));
+      handled.set(key, [...(handled.get(key) ?? []), seq]);
+      inFlight--;
+      inFlightKeys.delete(key);
+    }).start();
 
     await waitFor(() => [...handled.values()].reduce((n, l) => n + l.length, 0) >= 120, {
       timeoutMs: 30_000,
@@ -89,24 +105,22 @@ describe('ReliableConsumer with keyConcurrency (real Kafka)', () => {
   it('a stuck key does not hold up the others, and the commit waits for it', async () => {
     const topic = await onePartitionTopic();
     // Offsets 0..3: slow-store, then three other stores; then more of the others.
-    for (const key of ['slow-store', 'store-a', 'store-b', 'store-c', 'store-a', 'store-b', 'store-c']) {
-      await publisher.publish(topic, newEnvelope(TEST_TYPE, key, { name: key, seq: 0 }), { key });
-    }
+    await publishKeys(topic, [
+      'slow-store',
+      'store-a',
+      'store-b',
+      'store-c',
+      'store-a',
+      'store-b',
+      'store-c',
+    ]);
     const release = deferred();
     const handled: string[] = [];
     const groupId = uniqueName('keyconc-stuck');
-    consumers
-      .create(groupId, { keyConcurrency: 4 })
-      .handle(
-        topic,
-        TestPayload,
-        async (event) => {
-          if (event.payload.name === 'slow-store') await release.promise;
-          handled.push(event.payload.name);
-        },
-        { expectedType: TEST_TYPE },
-      )
-      .start();
+    consumerOf(groupId, topic, { keyConcurrency: 4 }, async ({ name }) => {
+      if (name === 'slow-store') await release.promise;
+      handled.push(name);
+    }).start();
 
     await waitFor(() => handled.length >= 6, { timeoutMs: 20_000, description: 'the six other messages' });
     expect(handled).not.toContain('slow-store');
@@ -121,21 +135,14 @@ describe('ReliableConsumer with keyConcurrency (real Kafka)', () => {
 
   it('stopping with a key in progress commits only up to it; a restarted consumer redelivers the rest, nothing lost', async () => {
     const topic = await onePartitionTopic();
-    for (const key of ['k1', 'k2', 'k3', 'k4', 'k5']) {
-      await publisher.publish(topic, newEnvelope(TEST_TYPE, key, { name: key, seq: 0 }), { key });
-    }
+    await publishKeys(topic, ['k1', 'k2', 'k3', 'k4', 'k5']);
     const groupId = uniqueName('keyconc-stop');
     const release = deferred();
     const firstRun: string[] = [];
-    const first = consumers.create(groupId, { keyConcurrency: 5 }).handle(
-      topic,
-      TestPayload,
-      async (event) => {
-        if (event.payload.name === 'k2') await release.promise;
-        firstRun.push(event.payload.name);
-      },
-      { expectedType: TEST_TYPE },
-    );
+    const first = consumerOf(groupId, topic, { keyConcurrency: 5 }, async ({ name }) => {
+      if (name === 'k2') await release.promise;
+      firstRun.push(name);
+    });
     first.start();
     await waitFor(() => firstRun.length >= 4, { timeoutMs: 20_000, description: 'all but k2 handled' });
 
@@ -149,17 +156,15 @@ describe('ReliableConsumer with keyConcurrency (real Kafka)', () => {
 
     // Now a run that is stopped while k2 is still stuck: k1 committed, k2..k5 redelivered to the next run.
     const topic2 = await onePartitionTopic();
-    for (const key of ['k1', 'k2', 'k3', 'k4', 'k5']) {
-      await publisher.publish(topic2, newEnvelope(TEST_TYPE, key, { name: key, seq: 0 }), { key });
-    }
+    await publishKeys(topic2, ['k1', 'k2', 'k3', 'k4', 'k5']);
     const groupId2 = uniqueName('keyconc-stop2');
-    const stuck = consumers.create(groupId2, { keyConcurrency: 5, shutdownTimeoutMs: 500 }).handle(
+    const stuck = consumerOf(
+      groupId2,
       topic2,
-      TestPayload,
-      async (event) => {
-        if (event.payload.name === 'k2') await new Promise<void>(() => undefined); // never finishes
+      { keyConcurrency: 5, shutdownTimeoutMs: 500 },
+      async ({ name }) => {
+        if (name === 'k2') await new Promise<void>(() => undefined); // never finishes
       },
-      { expectedType: TEST_TYPE },
     );
     stuck.start();
     await new Promise((r) => setTimeout(r, 1_500));
@@ -167,40 +172,22 @@ describe('ReliableConsumer with keyConcurrency (real Kafka)', () => {
     expect((await committedOffsets(kafka, groupId2, topic2)).get(0)).toBe(1n);
 
     const secondRun: string[] = [];
-    consumers
-      .create(groupId2, { keyConcurrency: 5 })
-      .handle(
-        topic2,
-        TestPayload,
-        (event) => {
-          secondRun.push(event.payload.name);
-        },
-        { expectedType: TEST_TYPE },
-      )
-      .start();
+    consumerOf(groupId2, topic2, { keyConcurrency: 5 }, ({ name }) => {
+      secondRun.push(name);
+    }).start();
     await waitUntilFullyCommitted(kafka, groupId2, topic2, 30_000);
     expect([...secondRun].sort()).toEqual(['k2', 'k3', 'k4', 'k5']);
   });
 
   it('a permanently failing message is dead-lettered while the other keys go on; all committed', async () => {
     const topic = await onePartitionTopic();
-    for (const key of ['bad', 'good-1', 'good-2']) {
-      await publisher.publish(topic, newEnvelope(TEST_TYPE, key, { name: key, seq: 0 }), { key });
-    }
+    await publishKeys(topic, ['bad', 'good-1', 'good-2']);
     const handled: string[] = [];
     const groupId = uniqueName('keyconc-dlt');
-    consumers
-      .create(groupId, { keyConcurrency: 3 })
-      .handle(
-        topic,
-        TestPayload,
-        (event) => {
-          if (event.payload.name === 'bad') throw new PermanentError('this one cannot be applied');
-          handled.push(event.payload.name);
-        },
-        { expectedType: TEST_TYPE },
-      )
-      .start();
+    consumerOf(groupId, topic, { keyConcurrency: 3 }, ({ name }) => {
+      if (name === 'bad') throw new PermanentError('this one cannot be applied');
+      handled.push(name);
+    }).start();
     await waitUntilFullyCommitted(kafka, groupId, topic, 30_000);
     expect([...handled].sort()).toEqual(['good-1', 'good-2']);
     const [dead] = await readTopic(kafka, deadLetterTopicOf(topic), 1);
