@@ -7,6 +7,7 @@ import { APP_CONFIG } from '@app/config';
 import { isUniqueViolation, OdooError, OdooMissingRecordError, type OdooClient } from '../odoo-client';
 import type { OdooConnectorEnv } from '../odoo-connector.env';
 import { BindingCacheRepository } from './binding-cache.repository';
+import type { OdooBindingDoc } from './binding-cache.schema';
 
 /** What a binding links: a Salla record of `kind` to a record of an Odoo `model`. */
 export type BindingKind =
@@ -44,7 +45,16 @@ export interface EnsureSteps {
   adopt: () => Promise<number | null>;
   /** Creates the record; only ever run by the worker holding the claim. */
   create: () => Promise<number>;
+  /**
+   * The local cache entry the caller already read for this binding in the same apply (see `cacheEntry`), so
+   * `ensure` does not read it again. Null means "not cached"; a binding someone else made since is then found
+   * in Odoo, as after any cache miss.
+   */
+  cacheEntry?: CachedBinding | null;
 }
+
+/** The local binding cache's entry for one binding: its Odoo id and the source version last applied. */
+export type CachedBinding = Pick<OdooBindingDoc, 'resId' | 'appliedAt'>;
 
 export interface Bound {
   id: number;
@@ -150,7 +160,8 @@ export class OdooBindings {
   /** Binds `target`, creating the Odoo record at most once (see the class comment). */
   async ensure(odoo: StoreOdoo, target: BindingTarget, steps: EnsureSteps): Promise<Bound> {
     const name = this.nameOf(odoo.storeId, target);
-    const cached = await this.cache.get(odoo.storeId, name);
+    const cached =
+      steps.cacheEntry !== undefined ? steps.cacheEntry : await this.cache.get(odoo.storeId, name);
     if (cached && cached.resId > 0) return { id: cached.resId, created: false, name };
     for (let round = 0; round < 3; round++) {
       const row = await this.read(odoo, name);
@@ -216,7 +227,12 @@ export class OdooBindings {
   }
 
   async applied(storeId: string, name: string): Promise<string | null> {
-    return (await this.cache.get(storeId, name))?.appliedAt ?? null;
+    return (await this.cacheEntry(storeId, name))?.appliedAt ?? null;
+  }
+
+  /** The local cache entry of a binding (null when not cached): for a caller that also passes it to `ensure`. */
+  cacheEntry(storeId: string, name: string): Promise<CachedBinding | null> {
+    return this.cache.get(storeId, name);
   }
 
   markApplied(storeId: string, name: string, sourceUpdatedAt: string | undefined): Promise<void> {

@@ -55,7 +55,9 @@ export class Orders {
   async applyUpsert(odoo: StoreOdoo, order: SalesOrderUpserted): Promise<ApplyResult> {
     const target = { kind: 'order' as const, sallaId: order.orderId, model: ORDER };
     const bindingName = this.bindings.nameOf(odoo.storeId, target);
-    const applied = await this.bindings.applied(odoo.storeId, bindingName);
+    // Read once: its applied version decides skip-or-apply here, and `ensure` below reuses it.
+    const cacheEntry = await this.bindings.cacheEntry(odoo.storeId, bindingName);
+    const applied = cacheEntry?.appliedAt ?? null;
     if (order.sourceUpdatedAt && applied && order.sourceUpdatedAt < applied) {
       return {
         outcome: 'skipped',
@@ -93,6 +95,7 @@ export class Orders {
     const ref = order.referenceId;
 
     const bound = await this.bindings.ensure(odoo, target, {
+      cacheEntry,
       adopt: () => this.findByReference(odoo, ref),
       // Lines in the same call: the order is complete the moment it exists (a crash leaves no half order).
       create: async () =>
