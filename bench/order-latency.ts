@@ -50,7 +50,7 @@ const QUIET_MAX_SECONDS = 600;
 /** Partitions the odoo-connector works on at once (KAFKA_PARTITIONS_CONCURRENCY, default 3). */
 const PARTITIONS_CONCURRENT = Number(process.env.KAFKA_PARTITIONS_CONCURRENCY ?? 3);
 /** Messages of different keys (orders) it works on at once within one partition (KAFKA_KEY_CONCURRENCY). */
-const KEYS_CONCURRENT = Number(process.env.KAFKA_KEY_CONCURRENCY ?? 8);
+const KEYS_CONCURRENT = Number(process.env.KAFKA_KEY_CONCURRENCY ?? 1);
 /** The order topics' partitions (ENTITY in the topic specs). */
 const ORDER_PARTITIONS = 6;
 /** Orders one odoo-connector replica may have in progress at once. */
@@ -148,7 +148,7 @@ export async function runOrderLatencyBench(): Promise<void> {
   // KAFKA_PARTITIONS_CONCURRENCY (partitions the odoo-connector works on at once, default 3) likewise.
   if (process.env.KAFKA_PARTITIONS_CONCURRENCY)
     odooEnv.KAFKA_PARTITIONS_CONCURRENCY = process.env.KAFKA_PARTITIONS_CONCURRENCY;
-  if (process.env.KAFKA_KEY_CONCURRENCY) odooEnv.KAFKA_KEY_CONCURRENCY = process.env.KAFKA_KEY_CONCURRENCY;
+  // KAFKA_KEY_CONCURRENCY goes to every service (ServiceStack passes it on).
   const stack = await ServiceStack.start({
     odooDatabases: storeCount,
     posterRetryDelayMs: POSTER_RETRY_DELAY_MS,
