@@ -292,8 +292,7 @@ async function waitUntilQuiet(mongoUri: string): Promise<number> {
   while (quietSeconds < 3 && nowMs() - started < QUIET_MAX_SECONDS * 1000) {
     await sleep(1000);
     const now = await mongoCommandCounts(mongoUri);
-    let commands = 0;
-    for (const [name, n] of now) commands += n - (previous.get(name) ?? 0);
+    const commands = totalOf(commandsBetween(previous, now));
     previous = now;
     quietSeconds = commands < QUIET_COMMANDS_PER_SECOND ? quietSeconds + 1 : 0;
   }
@@ -316,10 +315,20 @@ async function measureIdle(stack: ServiceStack, mongoUri: string, seconds: numbe
   await sleep(seconds * 1000);
   const shares = cpu.stop();
   const after = await mongoCommandCounts(mongoUri);
-  let commands = 0;
-  for (const [name, n] of after) commands += n - (before.get(name) ?? 0);
-  return { seconds, cpu: shares, mongoCommandsPerSecond: commands / seconds };
+  return { seconds, cpu: shares, mongoCommandsPerSecond: totalOf(commandsBetween(before, after)) / seconds };
 }
+
+/** Commands served between two `mongoCommandCounts` samples, by name (only those that moved). */
+function commandsBetween(before: Map<string, number>, after: Map<string, number>): Map<string, number> {
+  const moved = new Map<string, number>();
+  for (const [name, n] of after) {
+    const delta = n - (before.get(name) ?? 0);
+    if (delta > 0) moved.set(name, delta);
+  }
+  return moved;
+}
+
+const totalOf = (counts: Map<string, number>): number => [...counts.values()].reduce((a, n) => a + n, 0);
 
 /**
  * Sends `orders` on an open-loop schedule (order i is due at t0 + i/rate whatever happened to the earlier ones,
@@ -396,10 +405,9 @@ async function runPhase(
     if (inOdoo.length > 0) perOrder[k] = Number((v / inOdoo.length).toFixed(3));
   // Every service's commands (and the bench's own `sale.order` polls go to the fake Odoo, not Mongo).
   const mongoPerOrder: Record<string, number> = {};
-  for (const [name, after] of mongoAfter) {
-    const n = after - (mongoBefore.get(name) ?? 0);
-    if (n > 0 && inOdoo.length > 0) mongoPerOrder[name] = Number((n / inOdoo.length).toFixed(2));
-  }
+  if (inOdoo.length > 0)
+    for (const [name, n] of commandsBetween(mongoBefore, mongoAfter))
+      mongoPerOrder[name] = Number((n / inOdoo.length).toFixed(2));
   const callsPerDatabase = new Map<string, number>();
   for (const c of stack.odoo.calls)
     callsPerDatabase.set(c.database, (callsPerDatabase.get(c.database) ?? 0) + 1);

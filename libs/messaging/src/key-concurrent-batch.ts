@@ -61,10 +61,9 @@ export async function processWithKeyConcurrency(
     abandoned || failure !== null || !isRunning() || isStale() || rt.stopSignal.aborted;
 
   // Each key's messages in offset order; keys in order of first appearance, dropped once drained.
-  const keyOf = (m: KafkaMessage): string => (m.key ? m.key.toString('latin1') : '');
+  const keys = messages.map((m) => (m.key ? m.key.toString('latin1') : ''));
   const queues = new Map<string, number[]>();
-  messages.forEach((m, i) => {
-    const key = keyOf(m);
+  keys.forEach((key, i) => {
     const queue = queues.get(key);
     if (queue) queue.push(i);
     else queues.set(key, [i]);
@@ -82,7 +81,7 @@ export async function processWithKeyConcurrency(
   };
 
   const start = (i: number): void => {
-    const key = keyOf(messages[i]);
+    const key = keys[i];
     busyKeys.add(key);
     inProgress++;
     void processOne(messages[i])
