@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 
 import { FakeDatabase, type Rec } from './fake-database';
 import { fakeTraceback, FakeOdooError, odooErrors } from './fake-odoo-error';
-import { FaultPlan } from './faults';
+import { FaultPlan, type HeldCall } from './faults';
 import { bindJson2, bindJsonRpc, findMethod, type BoundCall } from './methods';
 import { buildModels, seed, type FakeOdooStyle } from './models';
 import { RandomFaults, type RandomFaultOptions, withholdAnswer } from './random-faults';
@@ -70,6 +70,11 @@ export interface FakeOdoo {
   crashAfter(model: string, method: string): void;
   /** The next `times` (default 1) calls to `model.method` answer a bare HTTP `status`, nothing applied. */
   failOn(model: string, method: string, status: 500 | 502 | 503 | 504, times?: number): void;
+  /**
+   * The next call to `model.method` waits, before anything is applied, until the hold is released: `reached`
+   * resolves when it arrives. To force an interleaving of two workers' calls. `clearFaults` releases it.
+   */
+  holdNext(model: string, method: string): Pick<HeldCall, 'reached' | 'release'>;
   /** From now on every RPC request draws its own fault (`null` stops); the returned object counts them. */
   randomFaults(options: RandomFaultOptions | null): RandomFaults | null;
   clearFaults(): void;
@@ -300,6 +305,11 @@ export async function startFakeOdoo(options: FakeOdooOptions): Promise<FakeOdoo>
     }
     const payload = parse(raw);
     const target = rpcTarget(json2Route, payload);
+    const hold = target && faults.takeHold(target.model, target.method);
+    if (hold) {
+      hold.arrive();
+      await hold.released;
+    }
     const aimed = target && faults.takeHttpFailure(target.model, target.method);
     if (target && aimed !== undefined) {
       calls.push({
@@ -377,6 +387,7 @@ export async function startFakeOdoo(options: FakeOdooOptions): Promise<FakeOdoo>
       faults.validationErrorOn(model, method, message, times),
     crashAfter: (model, method) => faults.crashAfter(model, method),
     failOn: (model, method, status, times) => faults.failOn(model, method, status, times),
+    holdNext: (model, method) => faults.holdNext(model, method),
     randomFaults: (options) => (random = options ? new RandomFaults(options) : null),
     clearFaults: () => {
       faults.clear();

@@ -6,6 +6,7 @@ export class FaultPlan {
   private readonly validationErrors = new Map<string, { message: string; remaining: number }>();
   private readonly crashes = new Set<string>();
   private readonly httpFailures = new Map<string, { status: 500 | 502 | 503 | 504; remaining: number }>();
+  private readonly holds = new Map<string, HeldCall>();
 
   failNext(count: number, status: 500 | 502 | 503 | 504 = 500): void {
     for (let i = 0; i < count; i++) this.failures.push(status);
@@ -45,7 +46,30 @@ export class FaultPlan {
     return this.crashes.delete(`${model}.${method}`);
   }
 
+  /** The next call to `model.method` waits, before anything is applied, until the returned hold is released. */
+  holdNext(model: string, method: string): HeldCall {
+    let reached!: () => void;
+    let release!: () => void;
+    const hold: HeldCall = {
+      reached: new Promise<void>((resolve) => (reached = resolve)),
+      released: new Promise<void>((resolve) => (release = resolve)),
+      arrive: () => reached(),
+      release: () => release(),
+    };
+    this.holds.set(`${model}.${method}`, hold);
+    return hold;
+  }
+
+  /** The hold aimed at this call, if any (taken once). */
+  takeHold(model: string, method: string): HeldCall | undefined {
+    const hold = this.holds.get(`${model}.${method}`);
+    this.holds.delete(`${model}.${method}`);
+    return hold;
+  }
+
   clear(): void {
+    for (const hold of this.holds.values()) hold.release();
+    this.holds.clear();
     this.latencyMs = 0;
     this.failures = [];
     this.timeouts = 0;
@@ -53,4 +77,15 @@ export class FaultPlan {
     this.crashes.clear();
     this.httpFailures.clear();
   }
+}
+
+/**
+ * A call held by the fake (tests that need two workers' calls in one exact order): `reached` resolves when the
+ * call arrives, `release()` lets it go on.
+ */
+export interface HeldCall {
+  reached: Promise<void>;
+  released: Promise<void>;
+  arrive(): void;
+  release(): void;
 }

@@ -2,9 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 
 import { APP_CONFIG } from '@app/config';
 
-import { isUniqueViolation, type OdooValues } from '../odoo-client';
+import { isUniqueViolation, OdooMissingRecordError, type OdooValues } from '../odoo-client';
 import type { OdooConnectorEnv } from '../odoo-connector.env';
-import { type BindingTarget, OdooBindings, type StoreOdoo } from './odoo-bindings';
+import { type BindingTarget, mayHaveApplied, OdooBindings, type StoreOdoo } from './odoo-bindings';
 
 /** One record of a batch: its binding, more bindings to the same record (the SKU lock), its values. */
 export interface BatchRecord {
@@ -33,14 +33,21 @@ interface ImdRow {
  * record — one `search_read` of their `ir.model.data` rows, one natural-key search, one `create` of the new
  * records, one `create` of their binding rows, one `read` + a `write` per record that actually changed.
  *
- * Unlike the one-at-a-time claim-first protocol (OdooBindings.ensure), the binding rows are created after
- * the records (a claim row per record would need a `write` per record to fill in its `res_id`, as Odoo has no
- * multi-value write). The unique (module, name) index still decides: when the binding create is refused
- * (another worker bound one of them meanwhile), each record is bound one at a time through `ensure`, and a
- * record of ours that lost is unlinked. A crash between the two creates leaves unbound records that the
- * redelivery adopts by natural key (SKU, barcode; for categories name + parent). Records with a binding row
- * that is a claim in progress, or whose extra binding (SKU) exists already, are left to the one-at-a-time
- * path (`single`).
+ * Locks first: a record's extra bindings (its SKU's lock, which the one-at-a-time paths — an order line for a
+ * product not synced yet, a product upsert — take before creating a product with that SKU) are claimed
+ * (`res_id = 0`, one `create` for all) before anything is created, so no record with a SKU is ever created by
+ * someone who does not hold that SKU's lock. Without that, an order line could create the SKU's product
+ * between the batch's SKU search and its create: two Odoo products for one SKU. A claim someone else holds
+ * sends its record to the one-at-a-time path (`single`). Once the records exist, the claims are replaced by
+ * the real binding rows (one `unlink`, one `create`: Odoo has no multi-value write).
+ *
+ * The records' own bindings are created after the records (a claim row per record would need a `write` per
+ * record to fill in its `res_id`). The unique (module, name) index still decides: when the binding create is
+ * refused (another worker bound one of them meanwhile), each record is bound one at a time through `ensure`,
+ * its locks first, and a record of ours that lost is unlinked. A crash between the creates leaves unbound
+ * records (and claims, which a rival adopts by SKU or takes over once stale) that the redelivery adopts by
+ * natural key (SKU, barcode; for categories name + parent). Records with a binding row that is a claim in
+ * progress, or whose extra binding (SKU) exists already, are left to the one-at-a-time path (`single`).
  */
 @Injectable()
 export class BatchBindings {
@@ -83,19 +90,28 @@ export class BatchBindings {
     }
     await this.bindings.rememberMany(odoo.storeId, learned);
 
-    const adopted =
-      fresh.length && options.adoptMany ? await options.adoptMany(fresh.map((i) => records[i])) : [];
-    const toCreate = fresh.filter((_, k) => !adopted[k]);
-    const createdIds = await odoo.client.create(
-      model,
-      toCreate.map((i) => records[i].vals),
-    );
+    const { locked, claims } = await this.claimLocks(odoo, records, fresh, out);
     const newIds = new Map<number, { id: number; created: boolean }>();
-    fresh.forEach((i, k) => {
-      const a = adopted[k];
-      if (a) newIds.set(i, { id: a, created: false });
-    });
-    toCreate.forEach((i, k) => newIds.set(i, { id: createdIds[k], created: true }));
+    try {
+      const adopted =
+        locked.length && options.adoptMany ? await options.adoptMany(locked.map((i) => records[i])) : [];
+      const toCreate = locked.filter((_, k) => !adopted[k]);
+      const createdIds = await odoo.client.create(
+        model,
+        toCreate.map((i) => records[i].vals),
+      );
+      locked.forEach((i, k) => {
+        const a = adopted[k];
+        if (a) newIds.set(i, { id: a, created: false });
+      });
+      toCreate.forEach((i, k) => newIds.set(i, { id: createdIds[k], created: true }));
+    } catch (err) {
+      // Nothing was created: free the locks at once. A create that may have been applied keeps them; the
+      // redelivery (or a rival) adopts its records by SKU, or takes the claims over once stale.
+      if (!mayHaveApplied(err)) await this.unlinkClaims(odoo, claims).catch(() => undefined);
+      throw err;
+    }
+    await this.unlinkClaims(odoo, claims);
     for (const [i, bound] of await this.bindAll(odoo, model, records, newIds)) out[i] = bound;
 
     if (options.update !== false) {
@@ -112,6 +128,74 @@ export class BatchBindings {
       );
     }
     return out.map((o) => o ?? 'single');
+  }
+
+  /**
+   * Claims the extra bindings (SKU locks) of the fresh records in one create. The unique index refuses the
+   * whole create when one of them is taken: those records go `single`, the others try again.
+   */
+  private async claimLocks(
+    odoo: StoreOdoo,
+    records: readonly BatchRecord[],
+    fresh: readonly number[],
+    out: Array<BatchOutcome | undefined>,
+  ): Promise<{ locked: number[]; claims: number[] }> {
+    const lockNames = (i: number) =>
+      (records[i].extraTargets ?? []).map((t) => ({ t, name: this.bindings.nameOf(odoo.storeId, t) }));
+    // The same lock twice in one batch: the first record claims it, the others go one at a time.
+    const named = new Set<string>();
+    let candidates = fresh.filter((i) => {
+      const names = lockNames(i).map((l) => l.name);
+      if (names.some((n) => named.has(n))) {
+        out[i] = 'single';
+        return false;
+      }
+      names.forEach((n) => named.add(n));
+      return true;
+    });
+    for (let round = 0; round < 3; round++) {
+      const rows = candidates.flatMap((i) =>
+        lockNames(i).map(({ t, name }) => ({
+          module: this.config.ODOO_MODULE_NAME,
+          name,
+          model: t.model,
+          res_id: 0,
+          noupdate: true,
+        })),
+      );
+      if (rows.length === 0) return { locked: candidates, claims: [] };
+      try {
+        return { locked: candidates, claims: await odoo.client.create('ir.model.data', rows) };
+      } catch (err) {
+        if (!isUniqueViolation(err)) throw err;
+      }
+      const taken = await this.readRows(
+        odoo,
+        candidates.flatMap((i) => records[i].extraTargets ?? []),
+      );
+      const free: number[] = [];
+      for (const i of candidates) {
+        if (lockNames(i).some((l) => taken.has(l.name))) out[i] = 'single';
+        else free.push(i);
+      }
+      candidates = free;
+    }
+    for (const i of candidates) out[i] = 'single';
+    return { locked: [], claims: [] };
+  }
+
+  /** Removes our claim rows; one a rival took over meanwhile (stale) is gone already. */
+  private async unlinkClaims(odoo: StoreOdoo, claims: readonly number[]): Promise<void> {
+    if (claims.length === 0) return;
+    try {
+      await odoo.client.call('ir.model.data', 'unlink', claims);
+    } catch (err) {
+      if (!(err instanceof OdooMissingRecordError)) throw err;
+      for (const id of claims)
+        await odoo.client.call('ir.model.data', 'unlink', [id]).catch((e: unknown) => {
+          if (!(e instanceof OdooMissingRecordError)) throw e;
+        });
+    }
   }
 
   /** One create for all binding rows; if the unique index refuses it, bind one at a time (see class comment). */
@@ -146,7 +230,8 @@ export class BatchBindings {
     const result = new Map<number, { id: number; created: boolean }>();
     for (const [i, mine] of ids) {
       let winner = mine.id;
-      for (const t of this.targetsOf(records[i])) {
+      // Locks first: the SKU's holder decides which record wins, and the record's own binding follows it.
+      for (const t of [...(records[i].extraTargets ?? []), records[i].target]) {
         const bound = await this.bindings.bindExisting(odoo, t, winner);
         winner = bound.id;
       }

@@ -73,7 +73,7 @@ export class BindingBusyError extends Error {
 }
 
 /** Whether a failed create may still have been applied in Odoo. */
-function mayHaveApplied(err: unknown): boolean {
+export function mayHaveApplied(err: unknown): boolean {
   if (!(err instanceof OdooError) || err.permanent) return false;
   return err.httpStatus !== 500 && err.httpStatus !== 503;
 }

@@ -2,6 +2,9 @@ import { type CategoryUpserted, type ProductUpserted, Topic } from '@app/contrac
 import { type FakeOdoo, startFakeOdoo } from '@app/fake-odoo';
 import { waitFor } from '@app/testing';
 
+import { OdooClients } from '../../src/connections/odoo-clients';
+import { CatalogBatch } from '../../src/sync/catalog-batch';
+import { Products } from '../../src/sync/products';
 import { OdooSyncHarness, uniqueStoreId } from './odoo-sync-harness';
 
 jest.setTimeout(300_000);
@@ -142,5 +145,85 @@ describe.each(['16', '19'] as const)('backfill batching against a %s-style Odoo'
 
     expect(await redeliverProducts('after the cache was lost')).toEqual({ templatesCreated: 0, writes: {} });
     expect(await cache.count(storeId, { kind: 'product' })).toBe(PRODUCTS);
+  });
+
+  /*
+   * An order for a product the backfill has not reached yet creates that product from its line, under the SKU's
+   * lock, while a backfill batch may be creating the same SKU (the install backfill's orders and products are
+   * applied at the same time). The fake holds the batch's template create and the line's binding write, so
+   * the two land in the worst order: the batch creates its template while the line holds the SKU's claim with
+   * its own template created but not yet bound. Called in-process: which Kafka fetch carries which message
+   * would decide the interleaving otherwise.
+   */
+  it('a backfill batch and an order line racing for a new SKU → one Odoo product, bound to both', async () => {
+    const sku = `RACE-${style}-${Date.now() % 1_000_000}`;
+    const racing = { ...product(0), productId: `race${style}${Date.now() % 1_000_000}`, sku, name: 'Racing' };
+    const filler = { ...racing, productId: `${racing.productId}f`, sku: `${sku}-F`, name: 'Filler' };
+    const store = await harness.svc.app.get(OdooClients).forStore(storeId);
+    if (!store.client) throw new Error('the store is not connected');
+    const odoo = { storeId, client: store.client };
+    const line = { productId: racing.productId, sku, name: 'Racing', unitPrice: '10' };
+
+    const batchCreate = fake.holdNext('product.template', 'create');
+    const lineBindingWrite = fake.holdNext('ir.model.data', 'write');
+    try {
+      const batch = harness.svc.app.get(CatalogBatch).applyProducts(odoo, [racing, filler]);
+      await batchCreate.reached;
+      const order = harness.svc.app
+        .get(Products)
+        .variantForLine(odoo, line)
+        .then(
+          (id) => ({ id }),
+          (err: unknown) => ({ err }),
+        );
+      // Unlocked, the line gets as far as binding its own template; locked out, it is refused as busy.
+      await Promise.race([lineBindingWrite.reached, order]);
+      batchCreate.release();
+      const results = await batch;
+      lineBindingWrite.release();
+      expect(results.map((r) => r.outcome)).toEqual(['ok', 'ok']);
+      const first = await order;
+      // A line refused while the batch held the lock is retried by the consumer; here, by hand.
+      const variantId =
+        'id' in first ? first.id : await harness.svc.app.get(Products).variantForLine(odoo, line);
+
+      const variants = fake.records('product.product').filter((v) => v.default_code === sku);
+      expect(variants.map((v) => v.id)).toEqual([variantId]);
+      const template = variants[0].product_tmpl_id;
+      const names = [`product_${storeId}_${racing.productId}`, `sku_${storeId}_${sku.replace(/-/g, '_')}`];
+      const bindings = fake.records('ir.model.data').filter((r) => names.includes(String(r.name)));
+      expect(bindings.map((r) => [r.name, r.res_id]).sort()).toEqual(names.map((n) => [n, template]).sort());
+    } finally {
+      fake.clearFaults();
+    }
+  });
+
+  it('a batch whose create Odoo refuses frees its SKU locks at once: the retry creates the products', async () => {
+    const sku = `FREED-${style}-${Date.now() % 1_000_000}`;
+    const batch = [0, 1].map((k) => ({
+      ...product(0),
+      productId: `freed${style}${Date.now() % 1_000_000}${k}`,
+      sku: `${sku}-${k}`,
+    }));
+    const store = await harness.svc.app.get(OdooClients).forStore(storeId);
+    if (!store.client) throw new Error('the store is not connected');
+    const odoo = { storeId, client: store.client };
+    const locks = batch.map((p) => `sku_${storeId}_${p.sku.replace(/-/g, '_')}`);
+    const lockRows = () => fake.records('ir.model.data').filter((r) => locks.includes(String(r.name)));
+
+    fake.validationErrorOn('product.template', 'create', 'The product type is not allowed', 1);
+    await expect(harness.svc.app.get(CatalogBatch).applyProducts(odoo, batch)).rejects.toThrow(
+      'The product type is not allowed',
+    );
+    expect(lockRows()).toEqual([]);
+
+    const results = await harness.svc.app.get(CatalogBatch).applyProducts(odoo, batch);
+    expect(results.map((r) => r.outcome)).toEqual(['ok', 'ok']);
+    expect(
+      lockRows()
+        .map((r) => r.res_id)
+        .every((id) => typeof id === 'number' && id > 0),
+    ).toBe(true);
+    expect(lockRows()).toHaveLength(2);
   });
 });
