@@ -33,21 +33,21 @@ interface ImdRow {
  * record — one `search_read` of their `ir.model.data` rows, one natural-key search, one `create` of the new
  * records, one `create` of their binding rows, one `read` + a `write` per record that actually changed.
  *
- * Locks first: a record's extra bindings (its SKU's lock, which the one-at-a-time paths — an order line for a
- * product not synced yet, a product upsert — take before creating a product with that SKU) are claimed
- * (`res_id = 0`, one `create` for all) before anything is created, so no record with a SKU is ever created by
- * someone who does not hold that SKU's lock. Without that, an order line could create the SKU's product
- * between the batch's SKU search and its create: two Odoo products for one SKU. A claim someone else holds
- * sends its record to the one-at-a-time path (`single`). Once the records exist, the claims are replaced by
- * the real binding rows (one `unlink`, one `create`: Odoo has no multi-value write).
+ * Claims first, as the one-at-a-time protocol (OdooBindings.ensure) does: the binding rows of the new records
+ * and their extra bindings (a SKU's lock) are created as claims (`res_id = 0`, one `create` for all) before
+ * any record is created, so nothing is ever created by a worker that does not hold its bindings. Without that,
+ * a rival — an order line creating a product not synced yet under its SKU's lock, the live path applying the
+ * same order from a webhook — could create the record between the batch's natural-key search and its create:
+ * two Odoo records for one Salla record. A claim someone else holds sends its record to the one-at-a-time path
+ * (`single`). Once the records exist, the claims are replaced by the real rows (one `unlink`, one `create`:
+ * Odoo has no multi-value write, and a `write` per record is what batching avoids). A rival that claims in
+ * the moment between the two finds the batch's record by natural key; if the final `create` is refused all
+ * the same, each record is bound one at a time through `ensure`, its locks first, and a record of ours that
+ * lost is unlinked.
  *
- * The records' own bindings are created after the records (a claim row per record would need a `write` per
- * record to fill in its `res_id`). The unique (module, name) index still decides: when the binding create is
- * refused (another worker bound one of them meanwhile), each record is bound one at a time through `ensure`,
- * its locks first, and a record of ours that lost is unlinked. A crash between the creates leaves unbound
- * records (and claims, which a rival adopts by SKU or takes over once stale) that the redelivery adopts by
- * natural key (SKU, barcode; for categories name + parent). Records with a binding row that is a claim in
- * progress, or whose extra binding (SKU) exists already, are left to the one-at-a-time path (`single`).
+ * A refused create frees the claims at once. A create that may have been applied (timeout) and a crash leave
+ * claims behind: a rival or the redelivery (one at a time, then) adopts the record by natural key (SKU,
+ * barcode, order reference...), or takes the claim over once stale (ODOO_CLAIM_STALE_MS).
  */
 @Injectable()
 export class BatchBindings {
@@ -90,7 +90,7 @@ export class BatchBindings {
     }
     await this.bindings.rememberMany(odoo.storeId, learned);
 
-    const { locked, claims } = await this.claimLocks(odoo, records, fresh, out);
+    const { locked, claims } = await this.claimAll(odoo, records, fresh, out);
     const newIds = new Map<number, { id: number; created: boolean }>();
     try {
       const adopted =
@@ -106,8 +106,8 @@ export class BatchBindings {
       });
       toCreate.forEach((i, k) => newIds.set(i, { id: createdIds[k], created: true }));
     } catch (err) {
-      // Nothing was created: free the locks at once. A create that may have been applied keeps them; the
-      // redelivery (or a rival) adopts its records by SKU, or takes the claims over once stale.
+      // Nothing was created: free the claims at once. A create that may have been applied keeps them; the
+      // redelivery (or a rival) adopts its records by natural key, or takes the claims over once stale.
       if (!mayHaveApplied(err)) await this.unlinkClaims(odoo, claims).catch(() => undefined);
       throw err;
     }
@@ -131,31 +131,31 @@ export class BatchBindings {
   }
 
   /**
-   * Claims the extra bindings (SKU locks) of the fresh records in one create. The unique index refuses the
-   * whole create when one of them is taken: those records go `single`, the others try again.
+   * Claims every binding of the fresh records in one create. The unique index refuses the whole create when
+   * one of them is taken: those records go `single`, the others try again.
    */
-  private async claimLocks(
+  private async claimAll(
     odoo: StoreOdoo,
     records: readonly BatchRecord[],
     fresh: readonly number[],
     out: Array<BatchOutcome | undefined>,
   ): Promise<{ locked: number[]; claims: number[] }> {
-    const lockNames = (i: number) =>
-      (records[i].extraTargets ?? []).map((t) => ({ t, name: this.bindings.nameOf(odoo.storeId, t) }));
-    // The same lock twice in one batch: the first record claims it, the others go one at a time.
-    const named = new Set<string>();
+    const named = (i: number) =>
+      this.targetsOf(records[i]).map((t) => ({ t, name: this.bindings.nameOf(odoo.storeId, t) }));
+    // The same binding twice in one batch (two records, one SKU): the first claims it, the others go single.
+    const seen = new Set<string>();
     let candidates = fresh.filter((i) => {
-      const names = lockNames(i).map((l) => l.name);
-      if (names.some((n) => named.has(n))) {
+      const names = named(i).map((n) => n.name);
+      if (names.some((n) => seen.has(n))) {
         out[i] = 'single';
         return false;
       }
-      names.forEach((n) => named.add(n));
+      names.forEach((n) => seen.add(n));
       return true;
     });
-    for (let round = 0; round < 3; round++) {
+    for (let round = 0; round < 3 && candidates.length > 0; round++) {
       const rows = candidates.flatMap((i) =>
-        lockNames(i).map(({ t, name }) => ({
+        named(i).map(({ t, name }) => ({
           module: this.config.ODOO_MODULE_NAME,
           name,
           model: t.model,
@@ -163,7 +163,6 @@ export class BatchBindings {
           noupdate: true,
         })),
       );
-      if (rows.length === 0) return { locked: candidates, claims: [] };
       try {
         return { locked: candidates, claims: await odoo.client.create('ir.model.data', rows) };
       } catch (err) {
@@ -171,11 +170,11 @@ export class BatchBindings {
       }
       const taken = await this.readRows(
         odoo,
-        candidates.flatMap((i) => records[i].extraTargets ?? []),
+        candidates.flatMap((i) => this.targetsOf(records[i])),
       );
       const free: number[] = [];
       for (const i of candidates) {
-        if (lockNames(i).some((l) => taken.has(l.name))) out[i] = 'single';
+        if (named(i).some((n) => taken.has(n.name))) out[i] = 'single';
         else free.push(i);
       }
       candidates = free;

@@ -165,10 +165,11 @@ describe.each(['16', '19'] as const)('backfill batching against a %s-style Odoo'
     const line = { productId: racing.productId, sku, name: 'Racing', unitPrice: '10' };
 
     const batchCreate = fake.holdNext('product.template', 'create');
-    const lineBindingWrite = fake.holdNext('ir.model.data', 'write');
     try {
       const batch = harness.svc.app.get(CatalogBatch).applyProducts(odoo, [racing, filler]);
       await batchCreate.reached;
+      // Armed only now: the batch's own earlier binding writes (a customer's partner) must not be held.
+      const lineBindingWrite = fake.holdNext('ir.model.data', 'write');
       const order = harness.svc.app
         .get(Products)
         .variantForLine(odoo, line)
@@ -177,7 +178,12 @@ describe.each(['16', '19'] as const)('backfill batching against a %s-style Odoo'
           (err: unknown) => ({ err }),
         );
       // Unlocked, the line gets as far as binding its own template; locked out, it is refused as busy.
-      await Promise.race([lineBindingWrite.reached, order]);
+      const raced = await Promise.race([
+        lineBindingWrite.reached.then(() => 'held'),
+        order.then(() => 'settled'),
+      ]);
+      // Refused already: nothing of the rival's to hold, and the batch's own later writes must not be.
+      if (raced === 'settled') lineBindingWrite.release();
       batchCreate.release();
       const results = await batch;
       lineBindingWrite.release();
