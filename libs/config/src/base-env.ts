@@ -90,15 +90,15 @@ export class BaseEnv {
   /**
    * Messages of one partition a replica works on at once, never two with the same key (an order's, a
    * product's, a store's messages stay in order). Stores share partitions by hashing; above 1, one store's
-   * slow Odoo or retry backoff no longer holds up the stores hashed next to it. Default 1 (a partition is
-   * sequential): at 8 the end-to-end journey once found a SKU with two Odoo products after a backfill, a race
-   * between concurrent writers of one product that more concurrency exposes and that is not understood yet.
+   * slow Odoo or retry backoff no longer holds up the stores hashed next to it. 1 makes a partition
+   * sequential. (At 8 the end-to-end journey once found a SKU with two Odoo products: backfill batches created
+   * records before taking their bindings, a race that more concurrency only made likelier; fixed since.)
    */
   @Transform(toInt)
   @IsInt()
   @Min(1)
   @Max(64)
-  KAFKA_KEY_CONCURRENCY = 1;
+  KAFKA_KEY_CONCURRENCY = 8;
 
   /**
    * Longest wait for the broker to acknowledge one publish. The gateway answers Salla only after the ack,
