@@ -24,8 +24,10 @@ export interface UpsertManyOptions {
 }
 
 interface ImdRow {
+  id: number;
   name: string;
   res_id: number | false;
+  write_date?: string;
 }
 
 /**
@@ -71,6 +73,7 @@ export class BatchBindings {
     );
     const fresh: number[] = [];
     const learned: Array<{ target: BindingTarget; resId: number }> = [];
+    const stale: number[] = [];
     for (let i = 0; i < records.length; i++) {
       const id = known[i] ?? null;
       if (id) {
@@ -81,14 +84,21 @@ export class BatchBindings {
       if (row?.res_id) {
         out[i] = { id: row.res_id, created: false };
         learned.push({ target: records[i].target, resId: row.res_id });
-      } else if (
-        row ||
-        (records[i].extraTargets ?? []).some((t) => rows.has(this.bindings.nameOf(odoo.storeId, t)))
-      )
-        out[i] = 'single';
+        continue;
+      }
+      const held = this.targetsOf(records[i])
+        .map((t) => rows.get(this.bindings.nameOf(odoo.storeId, t)))
+        .filter((r): r is ImdRow => r !== undefined);
+      // Claims of a worker that crashed (stale) are taken over: the records it may have created are then
+      // adopted by natural key below, as after any crash. Claims in progress and bound SKUs go one at a time.
+      if (held.length > 0 && held.every((r) => !r.res_id && this.bindings.isStaleClaim(r))) {
+        stale.push(...held.map((r) => r.id));
+        fresh.push(i);
+      } else if (held.length > 0) out[i] = 'single';
       else fresh.push(i);
     }
     await this.bindings.rememberMany(odoo.storeId, learned);
+    await this.unlinkClaims(odoo, stale);
 
     const { locked, claims } = await this.claimAll(odoo, records, fresh, out);
     const newIds = new Map<number, { id: number; created: boolean }>();
@@ -269,13 +279,13 @@ export class BatchBindings {
 
   private async readRows(odoo: StoreOdoo, targets: BindingTarget[]): Promise<Map<string, ImdRow>> {
     if (targets.length === 0) return new Map();
-    const rows = await odoo.client.searchRead<ImdRow & { id: number } & Record<string, unknown>>(
+    const rows = await odoo.client.searchRead<ImdRow & Record<string, unknown>>(
       'ir.model.data',
       [
         ['module', '=', this.config.ODOO_MODULE_NAME],
         ['name', 'in', [...new Set(targets.map((t) => this.bindings.nameOf(odoo.storeId, t)))]],
       ],
-      ['name', 'res_id'],
+      ['name', 'res_id', 'write_date'],
     );
     return new Map(rows.map((r) => [r.name, r]));
   }

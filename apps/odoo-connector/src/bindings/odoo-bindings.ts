@@ -285,7 +285,12 @@ export class OdooBindings {
     return rows[0];
   }
 
-  private isStale(row: ImdRow): boolean {
+  /** A claim (`res_id = 0`) untouched for ODOO_CLAIM_STALE_MS: its holder crashed, anyone may take it over. */
+  isStaleClaim(row: { res_id: number | false; write_date?: string }): boolean {
+    return !row.res_id && this.isStale(row);
+  }
+
+  private isStale(row: Pick<ImdRow, 'write_date'>): boolean {
     if (!row.write_date) return false;
     // Odoo writes UTC as 'YYYY-MM-DD HH:MM:SS'.
     const at = Date.parse(`${row.write_date.replace(' ', 'T')}Z`);

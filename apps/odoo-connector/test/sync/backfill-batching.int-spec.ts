@@ -2,9 +2,9 @@ import { type CategoryUpserted, type ProductUpserted, Topic } from '@app/contrac
 import { type FakeOdoo, startFakeOdoo } from '@app/fake-odoo';
 import { waitFor } from '@app/testing';
 
-import { OdooClients } from '../../src/connections/odoo-clients';
 import { CatalogBatch } from '../../src/sync/catalog-batch';
 import { Products } from '../../src/sync/products';
+import { raceBatchAgainstRival, storeOdoo } from './held-race';
 import { OdooSyncHarness, uniqueStoreId } from './odoo-sync-harness';
 
 jest.setTimeout(300_000);
@@ -150,58 +150,33 @@ describe.each(['16', '19'] as const)('backfill batching against a %s-style Odoo'
   /*
    * An order for a product the backfill has not reached yet creates that product from its line, under the SKU's
    * lock, while a backfill batch may be creating the same SKU (the install backfill's orders and products are
-   * applied at the same time). The fake holds the batch's template create and the line's binding write, so
-   * the two land in the worst order: the batch creates its template while the line holds the SKU's claim with
-   * its own template created but not yet bound. Called in-process: which Kafka fetch carries which message
-   * would decide the interleaving otherwise.
+   * applied at the same time). Called in-process: which Kafka fetch carries which message would decide the
+   * interleaving otherwise.
    */
   it('a backfill batch and an order line racing for a new SKU → one Odoo product, bound to both', async () => {
     const sku = `RACE-${style}-${Date.now() % 1_000_000}`;
     const racing = { ...product(0), productId: `race${style}${Date.now() % 1_000_000}`, sku, name: 'Racing' };
     const filler = { ...racing, productId: `${racing.productId}f`, sku: `${sku}-F`, name: 'Filler' };
-    const store = await harness.svc.app.get(OdooClients).forStore(storeId);
-    if (!store.client) throw new Error('the store is not connected');
-    const odoo = { storeId, client: store.client };
+    const odoo = await storeOdoo(harness, storeId);
     const line = { productId: racing.productId, sku, name: 'Racing', unitPrice: '10' };
+    const products = harness.svc.app.get(Products);
 
-    const batchCreate = fake.holdNext('product.template', 'create');
-    try {
-      const batch = harness.svc.app.get(CatalogBatch).applyProducts(odoo, [racing, filler]);
-      await batchCreate.reached;
-      // Armed only now: the batch's own earlier binding writes (a customer's partner) must not be held.
-      const lineBindingWrite = fake.holdNext('ir.model.data', 'write');
-      const order = harness.svc.app
-        .get(Products)
-        .variantForLine(odoo, line)
-        .then(
-          (id) => ({ id }),
-          (err: unknown) => ({ err }),
-        );
-      // Unlocked, the line gets as far as binding its own template; locked out, it is refused as busy.
-      const raced = await Promise.race([
-        lineBindingWrite.reached.then(() => 'held'),
-        order.then(() => 'settled'),
-      ]);
-      // Refused already: nothing of the rival's to hold, and the batch's own later writes must not be.
-      if (raced === 'settled') lineBindingWrite.release();
-      batchCreate.release();
-      const results = await batch;
-      lineBindingWrite.release();
-      expect(results.map((r) => r.outcome)).toEqual(['ok', 'ok']);
-      const first = await order;
-      // A line refused while the batch held the lock is retried by the consumer; here, by hand.
-      const variantId =
-        'id' in first ? first.id : await harness.svc.app.get(Products).variantForLine(odoo, line);
+    const raced = await raceBatchAgainstRival(
+      fake,
+      'product.template',
+      () => harness.svc.app.get(CatalogBatch).applyProducts(odoo, [racing, filler]),
+      () => products.variantForLine(odoo, line),
+    );
+    expect(raced.batch.map((r) => r.outcome)).toEqual(['ok', 'ok']);
+    // A line refused while the batch held the lock is retried by the consumer; here, by hand.
+    const variantId = 'value' in raced.rival ? raced.rival.value : await products.variantForLine(odoo, line);
 
-      const variants = fake.records('product.product').filter((v) => v.default_code === sku);
-      expect(variants.map((v) => v.id)).toEqual([variantId]);
-      const template = variants[0].product_tmpl_id;
-      const names = [`product_${storeId}_${racing.productId}`, `sku_${storeId}_${sku.replace(/-/g, '_')}`];
-      const bindings = fake.records('ir.model.data').filter((r) => names.includes(String(r.name)));
-      expect(bindings.map((r) => [r.name, r.res_id]).sort()).toEqual(names.map((n) => [n, template]).sort());
-    } finally {
-      fake.clearFaults();
-    }
+    const variants = fake.records('product.product').filter((v) => v.default_code === sku);
+    expect(variants.map((v) => v.id)).toEqual([variantId]);
+    const template = variants[0].product_tmpl_id;
+    const names = [`product_${storeId}_${racing.productId}`, `sku_${storeId}_${sku.replace(/-/g, '_')}`];
+    const bindings = fake.records('ir.model.data').filter((r) => names.includes(String(r.name)));
+    expect(bindings.map((r) => [r.name, r.res_id]).sort()).toEqual(names.map((n) => [n, template]).sort());
   });
 
   it('a batch whose create Odoo refuses frees its SKU locks at once: the retry creates the products', async () => {
@@ -211,9 +186,7 @@ describe.each(['16', '19'] as const)('backfill batching against a %s-style Odoo'
       productId: `freed${style}${Date.now() % 1_000_000}${k}`,
       sku: `${sku}-${k}`,
     }));
-    const store = await harness.svc.app.get(OdooClients).forStore(storeId);
-    if (!store.client) throw new Error('the store is not connected');
-    const odoo = { storeId, client: store.client };
+    const odoo = await storeOdoo(harness, storeId);
     const locks = batch.map((p) => `sku_${storeId}_${p.sku.replace(/-/g, '_')}`);
     const lockRows = () => fake.records('ir.model.data').filter((r) => locks.includes(String(r.name)));
 
@@ -231,5 +204,35 @@ describe.each(['16', '19'] as const)('backfill batching against a %s-style Odoo'
         .every((id) => typeof id === 'number' && id > 0),
     ).toBe(true);
     expect(lockRows()).toHaveLength(2);
+  });
+
+  it('a batch that crashed after creating its categories: once its claims are stale, the retry adopts them', async () => {
+    const tag = `${style}${Date.now() % 1_000_000}`;
+    const categories: CategoryUpserted[] = [0, 1].map((k) => ({
+      source: 'salla',
+      categoryId: `crash${tag}${k}`,
+      name: `Crashed ${tag} ${k}`,
+    }));
+    const odoo = await storeOdoo(harness, storeId);
+    const names = categories.map((c) => `category_${storeId}_${c.categoryId}`);
+    const bindingRows = () => fake.records('ir.model.data').filter((r) => names.includes(String(r.name)));
+
+    fake.crashAfter('product.category', 'create'); // created in Odoo, the answer lost
+    await expect(harness.svc.app.get(CatalogBatch).applyCategories(odoo, categories)).rejects.toThrow();
+    // The create may have been applied, so its claims stay (a category has no natural key to adopt it by).
+    expect(bindingRows().map((r) => r.res_id)).toEqual([0, 0]);
+    // Time passes: the claims go stale (ODOO_CLAIM_STALE_MS).
+    for (const row of bindingRows())
+      fake.database().get('ir.model.data', row.id)!.write_date = '2020-01-01 00:00:00';
+
+    const results = await harness.svc.app.get(CatalogBatch).applyCategories(odoo, categories);
+    expect(results.map((r) => r.outcome)).toEqual(['ok', 'ok']);
+    const created = categories.map((c) => fake.records('product.category').filter((r) => r.name === c.name));
+    expect(created.map((rows) => rows.length)).toEqual([1, 1]);
+    expect(
+      bindingRows()
+        .map((r) => [r.name, r.res_id])
+        .sort(),
+    ).toEqual(names.map((n, k) => [n, created[k][0].id]).sort());
   });
 });

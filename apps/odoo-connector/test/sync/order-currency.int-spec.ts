@@ -1,10 +1,11 @@
-import { type ProductUpserted, type SalesOrderUpserted, Topic } from '@app/contracts';
+import { type SalesOrderUpserted, Topic } from '@app/contracts';
 import { type FakeOdoo, startFakeOdoo } from '@app/fake-odoo';
 import { waitFor } from '@app/testing';
 
 import { PaymentJournalMappingsRepository } from '../../src/sync/payment-journal-mappings.repository';
 
 import { OdooSyncHarness, uniqueStoreId } from './odoo-sync-harness';
+import { plainProduct } from './paid-order.fixture';
 
 // The service starts from the earliest offset of shared topics: other suites' backlog can delay our events.
 jest.setTimeout(300_000);
@@ -212,20 +213,9 @@ describe.each(['16', '19'] as const)('order currencies against a %s-style Odoo',
   it('a backfill: KWD and SAR orders created with their price lists, an AED one without a price list flagged', async () => {
     activate('AED');
     const tag = nextId();
-    const products = ['k', 's', 'a'].map((suffix) => ({
-      source: 'salla',
-      productId: `${tag}${suffix}`,
-      name: `Product ${tag}${suffix}`,
-      sku: `${tag}-SKU-${suffix}`,
-      kind: 'physical',
-      tracksInventory: false,
-      isActive: true,
-      currency: 'SAR',
-      price: '100',
-      categoryIds: [],
-      options: [],
-      variants: [],
-    })) as unknown as ProductUpserted[];
+    const products = ['k', 's', 'a'].map((suffix) =>
+      plainProduct(`${tag}${suffix}`, `Product ${tag}${suffix}`, `${tag}-SKU-${suffix}`),
+    );
     await harness.sendMany(Topic.BackfillProductUpserted, storeId, products);
     await waitFor(
       () =>

@@ -1,4 +1,4 @@
-import type { SalesOrderUpserted } from '@app/contracts';
+import type { ProductUpserted, SalesOrderUpserted } from '@app/contracts';
 
 /** A paid mada order of 247.25 SAR: 2 × 100 + 15 shipping = 215 taxable, 15 % VAT = 32.25. */
 export function paidOrder(orderId: string, overrides: Partial<SalesOrderUpserted> = {}): SalesOrderUpserted {
@@ -41,4 +41,22 @@ export function paidOrder(orderId: string, overrides: Partial<SalesOrderUpserted
     },
     ...overrides,
   };
+}
+
+/** A simple physical product at 100 SAR, stock not tracked, no category, no options. */
+export function plainProduct(productId: string, name: string, sku: string): ProductUpserted {
+  return {
+    source: 'salla',
+    productId,
+    name,
+    sku,
+    kind: 'physical',
+    tracksInventory: false,
+    isActive: true,
+    currency: 'SAR',
+    price: '100',
+    categoryIds: [],
+    options: [],
+    variants: [],
+  } as unknown as ProductUpserted;
 }

@@ -1,14 +1,14 @@
-import { type CategoryUpserted, type ProductUpserted, type SalesOrderUpserted, Topic } from '@app/contracts';
+import { type CategoryUpserted, type SalesOrderUpserted, Topic } from '@app/contracts';
 import { type FakeOdoo, startFakeOdoo } from '@app/fake-odoo';
 import { waitFor } from '@app/testing';
 
-import { OdooClients } from '../../src/connections/odoo-clients';
 import { CatalogBatch } from '../../src/sync/catalog-batch';
 import { Orders } from '../../src/sync/orders';
 import { OrdersBatch } from '../../src/sync/orders-batch';
 import { PaymentJournalMappingsRepository } from '../../src/sync/payment-journal-mappings.repository';
+import { raceBatchAgainstRival, storeOdoo } from './held-race';
 import { OdooSyncHarness, uniqueStoreId } from './odoo-sync-harness';
-import { paidOrder } from './paid-order.fixture';
+import { paidOrder, plainProduct } from './paid-order.fixture';
 
 jest.setTimeout(300_000);
 
@@ -236,20 +236,9 @@ describe.each(['16', '19'] as const)('payments and batched backfill against a %s
 
   it('a backfill of 200 orders: one sale.order each, far fewer Odoo calls per order than live', async () => {
     const tag = nextId();
-    const products: ProductUpserted[] = Array.from({ length: 20 }, (_, i) => ({
-      source: 'salla',
-      productId: `${tag}p${i}`,
-      name: `Product ${tag}-${i}`,
-      sku: `${tag}-SKU-${i}`,
-      kind: 'physical',
-      tracksInventory: false,
-      isActive: true,
-      currency: 'SAR',
-      price: '100',
-      categoryIds: [],
-      options: [],
-      variants: [],
-    })) as unknown as ProductUpserted[];
+    const products = Array.from({ length: 20 }, (_, i) =>
+      plainProduct(`${tag}p${i}`, `Product ${tag}-${i}`, `${tag}-SKU-${i}`),
+    );
     await harness.sendMany(Topic.BackfillProductUpserted, storeId, products);
     await waitFor(
       () =>
@@ -309,32 +298,13 @@ describe.each(['16', '19'] as const)('payments and batched backfill against a %s
   });
 
   /*
-   * An order placed while the install backfill runs arrives twice: in a backfill page and by webhook. The fake
-   * holds the batch's sale.order create and the live path's binding write, so the live path creates its own
-   * sale order between the batch's reference search and its create, as two workers may.
+   * An order placed while the install backfill runs arrives twice, in a backfill page and by webhook, and the
+   * two may be applied at once (see raceBatchAgainstRival for the interleaving).
    */
   it('a backfill batch and the live path applying the same order at once → one sale.order', async () => {
     const tag = nextId();
-    const store = await harness.svc.app.get(OdooClients).forStore(storeId);
-    if (!store.client) throw new Error('the store is not connected');
-    const odoo = { storeId, client: store.client };
-    const products = [0, 1].map(
-      (i) =>
-        ({
-          source: 'salla',
-          productId: `${tag}p${i}`,
-          name: `Product ${tag}-${i}`,
-          sku: `${tag}-SKU-${i}`,
-          kind: 'physical',
-          tracksInventory: false,
-          isActive: true,
-          currency: 'SAR',
-          price: '100',
-          categoryIds: [],
-          options: [],
-          variants: [],
-        }) as unknown as ProductUpserted,
-    );
+    const odoo = await storeOdoo(harness, storeId);
+    const products = [0, 1].map((i) => plainProduct(`${tag}p${i}`, `Product ${tag}-${i}`, `${tag}-SKU-${i}`));
     await harness.svc.app.get(CatalogBatch).applyProducts(odoo, products);
     const orders = [0, 1].map((i) => {
       const base = order(`${tag}o${i}`);
@@ -344,39 +314,18 @@ describe.each(['16', '19'] as const)('payments and batched backfill against a %s
         payment: { methodCode: 'cod', status: 'pending' as const },
       };
     });
+    const live = harness.svc.app.get(Orders);
 
-    const batchCreate = fake.holdNext('sale.order', 'create');
-    try {
-      const batch = harness.svc.app.get(OrdersBatch).applyOrders(odoo, orders);
-      await batchCreate.reached;
-      // Armed only now: the batch's own earlier binding writes (a customer's partner) must not be held.
-      const liveBindingWrite = fake.holdNext('ir.model.data', 'write');
-      const live = harness.svc.app
-        .get(Orders)
-        .applyUpsert(odoo, orders[0])
-        .then(
-          (result) => ({ result }),
-          (err: unknown) => ({ err }),
-        );
-      // Unclaimed, the live path gets as far as binding its own sale order; claimed, it is refused as busy.
-      const raced = await Promise.race([
-        liveBindingWrite.reached.then(() => 'held'),
-        live.then(() => 'settled'),
-      ]);
-      // Refused already: nothing of the rival's to hold, and the batch's own later writes must not be.
-      if (raced === 'settled') liveBindingWrite.release();
-      batchCreate.release();
-      const results = await batch;
-      liveBindingWrite.release();
-      expect(results.map((r) => r.outcome)).toEqual(['ok', 'ok']);
-      const first = await live;
-      // A live event refused while the batch held the claim is retried by the consumer; here, by hand.
-      const retried =
-        'result' in first ? first.result : await harness.svc.app.get(Orders).applyUpsert(odoo, orders[0]);
-      expect(retried.outcome).toBe('ok');
-    } finally {
-      fake.clearFaults();
-    }
+    const raced = await raceBatchAgainstRival(
+      fake,
+      'sale.order',
+      () => harness.svc.app.get(OrdersBatch).applyOrders(odoo, orders),
+      () => live.applyUpsert(odoo, orders[0]),
+    );
+    expect(raced.batch.map((r) => r.outcome)).toEqual(['ok', 'ok']);
+    // A live event refused while the batch held the claim is retried by the consumer; here, by hand.
+    const retried = 'value' in raced.rival ? raced.rival.value : await live.applyUpsert(odoo, orders[0]);
+    expect(retried.outcome).toBe('ok');
     for (const o of orders) expect(saleOf(o.referenceId)).toHaveLength(1);
   });
 });
