@@ -102,10 +102,12 @@ export class BatchBindings {
 
     const { locked, claims } = await this.claimAll(odoo, records, fresh, out);
     const newIds = new Map<number, { id: number; created: boolean }>();
+    let creating = false;
     try {
       const adopted =
         locked.length && options.adoptMany ? await options.adoptMany(locked.map((i) => records[i])) : [];
       const toCreate = locked.filter((_, k) => !adopted[k]);
+      creating = true;
       const createdIds = await odoo.client.create(
         model,
         toCreate.map((i) => records[i].vals),
@@ -116,9 +118,10 @@ export class BatchBindings {
       });
       toCreate.forEach((i, k) => newIds.set(i, { id: createdIds[k], created: true }));
     } catch (err) {
-      // Nothing was created: free the claims at once. A create that may have been applied keeps them; the
-      // redelivery (or a rival) adopts its records by natural key, or takes the claims over once stale.
-      if (!mayHaveApplied(err)) await this.unlinkClaims(odoo, claims).catch(() => undefined);
+      // Nothing was created (the natural-key search failed, or Odoo refused the create): free the claims at
+      // once. A create that may have been applied keeps them; the redelivery (or a rival) adopts its records
+      // by natural key, or takes the claims over once stale.
+      if (!creating || !mayHaveApplied(err)) await this.unlinkClaims(odoo, claims).catch(() => undefined);
       throw err;
     }
     await this.unlinkClaims(odoo, claims);

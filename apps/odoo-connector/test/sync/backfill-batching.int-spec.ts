@@ -206,6 +206,28 @@ describe.each(['16', '19'] as const)('backfill batching against a %s-style Odoo'
     expect(lockRows()).toHaveLength(2);
   });
 
+  it('a batch whose SKU search fails (a proxy 504, nothing created yet) frees its SKU locks too', async () => {
+    const sku = `SEARCH-${style}-${Date.now() % 1_000_000}`;
+    const batch = [0, 1].map((k) => ({
+      ...product(0),
+      productId: `search${style}${Date.now() % 1_000_000}${k}`,
+      sku: `${sku}-${k}`,
+    }));
+    const odoo = await storeOdoo(harness, storeId);
+    const locks = batch.map((p) => `sku_${storeId}_${p.sku.replace(/-/g, '_')}`);
+    const lockRows = () => fake.records('ir.model.data').filter((r) => locks.includes(String(r.name)));
+
+    // Enough 504s to outlast the client's own retries of a read.
+    fake.failOn('product.product', 'search_read', 504, 20);
+    try {
+      await expect(harness.svc.app.get(CatalogBatch).applyProducts(odoo, batch)).rejects.toThrow();
+    } finally {
+      fake.clearFaults();
+    }
+    expect(lockRows()).toEqual([]);
+    expect(fake.records('product.product').filter((v) => String(v.default_code).startsWith(sku))).toEqual([]);
+  });
+
   it('a batch that crashed after creating its categories: once its claims are stale, the retry adopts them', async () => {
     const tag = `${style}${Date.now() % 1_000_000}`;
     const categories: CategoryUpserted[] = [0, 1].map((k) => ({
