@@ -91,7 +91,7 @@ export class BatchBindings {
         .filter((r): r is ImdRow => r !== undefined);
       // Claims of a worker that crashed (stale) are taken over: the records it may have created are then
       // adopted by natural key below, as after any crash. Claims in progress and bound SKUs go one at a time.
-      if (held.length > 0 && held.every((r) => !r.res_id && this.bindings.isStaleClaim(r))) {
+      if (held.length > 0 && held.every((r) => this.bindings.isStaleClaim(r))) {
         stale.push(...held.map((r) => r.id));
         fresh.push(i);
       } else if (held.length > 0) out[i] = 'single';

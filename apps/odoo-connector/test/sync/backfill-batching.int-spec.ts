@@ -179,16 +179,22 @@ describe.each(['16', '19'] as const)('backfill batching against a %s-style Odoo'
     expect(bindings.map((r) => [r.name, r.res_id]).sort()).toEqual(names.map((n) => [n, template]).sort());
   });
 
-  it('a batch whose create Odoo refuses frees its SKU locks at once: the retry creates the products', async () => {
-    const sku = `FREED-${style}-${Date.now() % 1_000_000}`;
+  /** Two products with new SKUs (`<prefix>-…-0`, `-1`), and their SKU lock rows in Odoo as they are now. */
+  function twoNewProducts(prefix: string) {
+    const sku = `${prefix}-${style}-${Date.now() % 1_000_000}`;
     const batch = [0, 1].map((k) => ({
       ...product(0),
-      productId: `freed${style}${Date.now() % 1_000_000}${k}`,
+      productId: `${prefix.toLowerCase()}${style}${Date.now() % 1_000_000}${k}`,
       sku: `${sku}-${k}`,
     }));
-    const odoo = await storeOdoo(harness, storeId);
     const locks = batch.map((p) => `sku_${storeId}_${p.sku.replace(/-/g, '_')}`);
     const lockRows = () => fake.records('ir.model.data').filter((r) => locks.includes(String(r.name)));
+    return { sku, batch, lockRows };
+  }
+
+  it('a batch whose create Odoo refuses frees its SKU locks at once: the retry creates the products', async () => {
+    const { batch, lockRows } = twoNewProducts('FREED');
+    const odoo = await storeOdoo(harness, storeId);
 
     fake.validationErrorOn('product.template', 'create', 'The product type is not allowed', 1);
     await expect(harness.svc.app.get(CatalogBatch).applyProducts(odoo, batch)).rejects.toThrow(
@@ -207,15 +213,8 @@ describe.each(['16', '19'] as const)('backfill batching against a %s-style Odoo'
   });
 
   it('a batch whose SKU search fails (a proxy 504, nothing created yet) frees its SKU locks too', async () => {
-    const sku = `SEARCH-${style}-${Date.now() % 1_000_000}`;
-    const batch = [0, 1].map((k) => ({
-      ...product(0),
-      productId: `search${style}${Date.now() % 1_000_000}${k}`,
-      sku: `${sku}-${k}`,
-    }));
+    const { sku, batch, lockRows } = twoNewProducts('SEARCH');
     const odoo = await storeOdoo(harness, storeId);
-    const locks = batch.map((p) => `sku_${storeId}_${p.sku.replace(/-/g, '_')}`);
-    const lockRows = () => fake.records('ir.model.data').filter((r) => locks.includes(String(r.name)));
 
     // Enough 504s to outlast the client's own retries of a read.
     fake.failOn('product.product', 'search_read', 504, 20);
