@@ -98,7 +98,10 @@ describe(`webhook fuzzing (seed ${SEED})`, () => {
       // warn: each non-2xx intake answer logs why (with the body's hash), for the failure report.
       extraEnv: { LOG_LEVEL: 'warn', WEBHOOK_BODY_LIMIT_BYTES: String(BODY_LIMIT) },
     });
-    await waitUntilReady(gateway);
+    await waitUntilReady(gateway).catch((err: Error) => {
+      // The gateway's own warnings (topic creation retries, a dependency going down) say why it never got ready.
+      throw new Error(`${err.message}\ngateway log:\n${output.lines.slice(-20).join('\n')}`);
+    });
     topic = new IntakeTopicLog(kafkaBrokers, `${run}-reader`, sentHashes, stores);
     await topic.start();
   });

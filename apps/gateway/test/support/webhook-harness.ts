@@ -123,10 +123,14 @@ export async function bootGateway(o: GatewayOptions): Promise<RunningService> {
   });
 }
 
+/** On timeout the error carries the last readiness answer, which names the dependency that was down and why. */
 export async function waitUntilReady(svc: RunningService): Promise<void> {
   await waitFor(
-    async () =>
-      (await fetch(`${svc.url}/health/ready`, { signal: AbortSignal.timeout(5000) })).status === 200,
+    async () => {
+      const res = await fetch(`${svc.url}/health/ready`, { signal: AbortSignal.timeout(5000) });
+      if (res.status === 200) return true;
+      throw new Error(`${res.status} ${(await res.text()).slice(0, 1000)}`);
+    },
     { timeoutMs: 60_000, description: 'gateway ready' },
   );
 }
