@@ -1,10 +1,22 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
 import { Inject, Injectable } from '@nestjs/common';
 
 import { APP_CONFIG } from '@app/config';
 
 import { isUniqueViolation, OdooMissingRecordError, type OdooValues } from '../odoo-client';
 import type { OdooConnectorEnv } from '../odoo-connector.env';
-import { type BindingTarget, mayHaveApplied, OdooBindings, type StoreOdoo } from './odoo-bindings';
+import {
+  BindingBusyError,
+  type BindingTarget,
+  mayHaveApplied,
+  OdooBindings,
+  type StoreOdoo,
+} from './odoo-bindings';
+
+/** 100, 200, 400, 800, 1600 ms: a rival's create and binding write are a few round trips. */
+const BUSY_RETRIES = 5;
+const BUSY_FIRST_WAIT_MS = 100;
 
 /** One record of a batch: its binding, more bindings to the same record (the SKU lock), its values. */
 export interface BatchRecord {
@@ -43,9 +55,9 @@ interface ImdRow {
  * two Odoo records for one Salla record. A claim someone else holds sends its record to the one-at-a-time path
  * (`single`). Once the records exist, the claims are replaced by the real rows (one `unlink`, one `create`:
  * Odoo has no multi-value write, and a `write` per record is what batching avoids). A rival that claims in
- * the moment between the two finds the batch's record by natural key; if the final `create` is refused all
- * the same, each record is bound one at a time through `ensure`, its locks first, and a record of ours that
- * lost is unlinked.
+ * the moment between the two adopts the batch's record by natural key, or — a category has none — creates its
+ * own. The final `create` is then refused, and each record is bound one at a time, its locks first: the batch
+ * waits until the rival has bound its record (`bindWhenFree`), and a record of ours that lost is unlinked.
  *
  * A refused create frees the claims at once. A create that may have been applied (timeout) and a crash leave
  * claims behind: a rival or the redelivery (one at a time, then) adopts the record by natural key (SKU,
@@ -65,7 +77,7 @@ export class BatchBindings {
     options: UpsertManyOptions = {},
   ): Promise<BatchOutcome[]> {
     const out: Array<BatchOutcome | undefined> = new Array<BatchOutcome | undefined>(records.length);
-    const known = await Promise.all(records.map((r) => this.bindings.cached(odoo.storeId, r.target)));
+    const known = await Promise.all(records.map((r) => this.bindings.cached(odoo, r.target)));
     const unknown = records.map((_, i) => i).filter((i) => known[i] === null);
     const rows = await this.readRows(
       odoo,
@@ -97,7 +109,7 @@ export class BatchBindings {
       } else if (held.length > 0) out[i] = 'single';
       else fresh.push(i);
     }
-    await this.bindings.rememberMany(odoo.storeId, learned);
+    await this.bindings.rememberMany(odoo, learned);
     await this.unlinkClaims(odoo, stale);
 
     const { locked, claims } = await this.claimAll(odoo, records, fresh, out);
@@ -230,7 +242,7 @@ export class BatchBindings {
     try {
       await odoo.client.create('ir.model.data', rows);
       await this.bindings.rememberMany(
-        odoo.storeId,
+        odoo,
         [...ids].flatMap(([i, { id }]) =>
           this.targetsOf(records[i]).map((target) => ({ target, resId: id })),
         ),
@@ -244,13 +256,31 @@ export class BatchBindings {
       let winner = mine.id;
       // Locks first: the SKU's holder decides which record wins, and the record's own binding follows it.
       for (const t of [...(records[i].extraTargets ?? []), records[i].target]) {
-        const bound = await this.bindings.bindExisting(odoo, t, winner);
+        const bound = await this.bindWhenFree(odoo, t, winner);
         winner = bound.id;
       }
       if (winner !== mine.id && mine.created) await odoo.client.call(model, 'unlink', [mine.id]);
       result.set(i, { id: winner, created: winner === mine.id && mine.created });
     }
     return result;
+  }
+
+  /**
+   * `bindExisting`, waiting out a rival that claimed the binding in the moment between the unlink of our claims
+   * and the create of the real rows: it is adopting or creating its record right now (a create and a write),
+   * and whichever record it binds is the one that stays. A claim still open after ≈ 3 s is a rival that
+   * crashed: ours is written into it, as `ensure` does with a record found by natural key.
+   */
+  private async bindWhenFree(odoo: StoreOdoo, target: BindingTarget, id: number): Promise<{ id: number }> {
+    for (let attempt = 0; attempt < BUSY_RETRIES; attempt++) {
+      try {
+        return await this.bindings.bindExisting(odoo, target, id, { intoClaims: false });
+      } catch (err) {
+        if (!(err instanceof BindingBusyError)) throw err;
+      }
+      await sleep(BUSY_FIRST_WAIT_MS * 2 ** attempt);
+    }
+    return this.bindings.bindExisting(odoo, target, id);
   }
 
   /** Reads the current values of the records in one call and writes only those that differ. */

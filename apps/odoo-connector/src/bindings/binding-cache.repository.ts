@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import { Injectable } from '@nestjs/common';
 import type { Model } from 'mongoose';
 
@@ -6,9 +8,23 @@ import { StoreErasureGuard } from '@app/privacy-participant';
 
 import { ODOO_BINDING_MODEL, type OdooBindingDoc } from './binding-cache.schema';
 
+/** What a binding's entry says, without the store, the database stamp and the applied version. */
+export type BindingEntry = Omit<OdooBindingDoc, 'storeId' | 'odoo' | 'appliedAt'>;
+
+/** The stamp of an Odoo database (`OdooClient.target`) on the entries learnt through it: short, not the URL. */
+export function odooStamp(target: string): string {
+  return createHash('sha256').update(target).digest('base64url').slice(0, 16);
+}
+
 /**
  * The local binding cache (see OdooBindingDoc). Every write addresses one document by `_id`. A sync still in
  * flight when its store was erased does not re-create the cache entry (`StoreErasureGuard`).
+ *
+ * Entries are stamped with the Odoo database they were learnt from and read only through a client of that
+ * database: a store moved to another Odoo (the merchant's test database, then the real one) must not write to
+ * the ids of the first — in the second they are other records, or none. An entry of another database is a
+ * miss, Odoo's `ir.model.data` is read again, and the entry is replaced; so is one written before entries
+ * were stamped.
  */
 @Injectable()
 export class BindingCacheRepository extends StoreScopedRepository<OdooBindingDoc> {
@@ -24,16 +40,26 @@ export class BindingCacheRepository extends StoreScopedRepository<OdooBindingDoc
    * the _id index), but FerretDB, the test and benchmark server, uses an index only for exactly `{ _id }` and
    * scans the collection otherwise (62 ms vs 1.4 ms at 10,000 entries) — and this is the connector's hot read.
    */
-  async get(storeId: string, name: string): Promise<Stored<OdooBindingDoc> | null> {
+  async get(storeId: string, odoo: string, name: string): Promise<Stored<OdooBindingDoc> | null> {
     this.scope(storeId, {}, 'get');
     const doc = await this.model.findOne({ _id: name }).lean<Stored<OdooBindingDoc>>().exec();
-    return doc && doc.storeId === storeId ? doc : null;
+    return doc && doc.storeId === storeId && doc.odoo === odooStamp(odoo) ? doc : null;
   }
 
-  async remember(storeId: string, doc: Omit<OdooBindingDoc, 'storeId' | 'appliedAt'>): Promise<void> {
+  /**
+   * Only called after a miss, so an entry already there is another database's: its applied version does not
+   * hold in this one either.
+   */
+  async remember(storeId: string, odoo: string, doc: BindingEntry): Promise<void> {
     this.scope(storeId, {}, 'remember');
     if (await this.erasure.isErased(storeId)) return this.erasure.skipped(storeId, 'binding cache');
-    await this.model.updateOne({ _id: doc._id }, { $set: { ...doc, storeId } }, { upsert: true }).exec();
+    await this.model
+      .updateOne(
+        { _id: doc._id },
+        { $set: { ...doc, storeId, odoo: odooStamp(odoo), appliedAt: null } },
+        { upsert: true },
+      )
+      .exec();
   }
 
   /**
@@ -42,21 +68,25 @@ export class BindingCacheRepository extends StoreScopedRepository<OdooBindingDoc
    * read. Entries cached already (a redelivered batch) refuse the insert; then each is upserted as
    * `remember` does.
    */
-  async rememberMany(storeId: string, docs: ReadonlyArray<Omit<OdooBindingDoc, 'storeId' | 'appliedAt'>>) {
+  async rememberMany(storeId: string, odoo: string, docs: readonly BindingEntry[]) {
     this.scope(storeId, {}, 'rememberMany');
     if (docs.length === 0) return;
     if (await this.erasure.isErased(storeId)) return this.erasure.skipped(storeId, 'binding cache');
     try {
       await this.model.insertMany(
-        docs.map((doc) => ({ ...doc, storeId })),
+        docs.map((doc) => ({ ...doc, storeId, odoo: odooStamp(odoo) })),
         { ordered: false },
       );
     } catch (err) {
       if (!isDuplicateKeyError(err)) throw err;
-      for (const doc of docs) await this.remember(storeId, doc);
+      for (const doc of docs) await this.remember(storeId, odoo, doc);
     }
   }
 
+  /**
+   * By `_id` alone (see `get`). The entry is this database's: the apply that marks it has just read or written
+   * it through the same client; and an entry of another database is a miss whatever it says.
+   */
   async markApplied(storeId: string, name: string, appliedAt: string): Promise<void> {
     this.scope(storeId, {}, 'markApplied');
     await this.model.updateOne({ _id: name }, { $set: { appliedAt } }).exec();

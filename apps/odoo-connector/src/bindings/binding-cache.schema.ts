@@ -14,6 +14,8 @@ export interface OdooBindingDoc extends TimestampFields {
   sallaId: string;
   model: string;
   resId: number;
+  /** The Odoo database `resId` lives in (`odooStamp` of the client's target); null in entries before stamps. */
+  odoo?: string | null;
   /** `sourceUpdatedAt` of the last upsert applied, ISO. */
   appliedAt?: string | null;
 }
@@ -25,6 +27,7 @@ export const odooBindingSchema = defineStoreScopedSchema<OdooBindingDoc>(
     sallaId: { type: String, required: true },
     model: { type: String, required: true },
     resId: { type: Number, required: true },
+    odoo: { type: String, default: null },
     appliedAt: { type: String, default: null },
   },
   { collection: 'odoo_bindings' },

@@ -51,6 +51,12 @@ export interface EnsureSteps {
    * in Odoo, as after any cache miss.
    */
   cacheEntry?: CachedBinding | null;
+  /**
+   * false: never write into a claim another worker holds and is still working on (busy instead). Right when
+   * `adopt` returns an id of the caller's choosing rather than one found by natural key: the holder would not
+   * find that record, and would overwrite the binding with its own.
+   */
+  adoptIntoClaims?: boolean;
 }
 
 /** The local binding cache's entry for one binding: its Odoo id and the source version last applied. */
@@ -97,7 +103,9 @@ interface ImdRow {
  *  3. A claim with `res_id = 0` held by someone else → adopt by natural key if the record exists already (the
  *     holder created it, or crashed right after creating it: a crash between the create and the binding write
  *     is healed here); otherwise retry later (`BindingBusyError`, transient), and after ODOO_CLAIM_STALE_MS
- *     take the claim over (unlink + claim again, so the index arbitrates again between rivals).
+ *     take the claim over (unlink + claim again, so the index arbitrates again between rivals). A record the
+ *     holder cannot find by natural key (a batch's category) should not be written into a claim in progress —
+ *     the holder would overwrite the binding with a record of its own (`adoptIntoClaims: false`).
  *  A create that fails permanently (Odoo refused the data) releases the claim; a transient failure keeps it,
  *  because the record may exist (a timeout after the commit) and the retry adopts it.
  * Natural keys must therefore be written in the same call that creates the record.
@@ -119,11 +127,11 @@ export class OdooBindings {
   /** The bound Odoo id, or null (no call to Odoo when the local cache knows it). */
   async lookup(odoo: StoreOdoo, target: BindingTarget): Promise<number | null> {
     const name = this.nameOf(odoo.storeId, target);
-    const cached = await this.cache.get(odoo.storeId, name);
+    const cached = await this.cacheEntry(odoo, name);
     if (cached && cached.resId > 0) return cached.resId;
     const row = await this.read(odoo, name);
     if (row && row.res_id) {
-      await this.remember(odoo.storeId, target, name, row.res_id);
+      await this.remember(odoo, target, name, row.res_id);
       return row.res_id;
     }
     return null;
@@ -135,7 +143,7 @@ export class OdooBindings {
     const missing: Array<{ target: BindingTarget; name: string }> = [];
     for (const target of targets) {
       const name = this.nameOf(odoo.storeId, target);
-      const cached = await this.cache.get(odoo.storeId, name);
+      const cached = await this.cacheEntry(odoo, name);
       if (cached && cached.resId > 0) found.set(target.sallaId, cached.resId);
       else missing.push({ target, name });
     }
@@ -152,7 +160,7 @@ export class OdooBindings {
       const entry = missing.find((m) => m.name === row.name);
       if (!entry || !row.res_id) continue;
       found.set(entry.target.sallaId, row.res_id);
-      await this.remember(odoo.storeId, entry.target, entry.name, row.res_id);
+      await this.remember(odoo, entry.target, entry.name, row.res_id);
     }
     return found;
   }
@@ -160,13 +168,12 @@ export class OdooBindings {
   /** Binds `target`, creating the Odoo record at most once (see the class comment). */
   async ensure(odoo: StoreOdoo, target: BindingTarget, steps: EnsureSteps): Promise<Bound> {
     const name = this.nameOf(odoo.storeId, target);
-    const cached =
-      steps.cacheEntry !== undefined ? steps.cacheEntry : await this.cache.get(odoo.storeId, name);
+    const cached = steps.cacheEntry !== undefined ? steps.cacheEntry : await this.cacheEntry(odoo, name);
     if (cached && cached.resId > 0) return { id: cached.resId, created: false, name };
     for (let round = 0; round < 3; round++) {
       const row = await this.read(odoo, name);
       if (row && row.res_id) {
-        await this.remember(odoo.storeId, target, name, row.res_id);
+        await this.remember(odoo, target, name, row.res_id);
         return { id: row.res_id, created: false, name };
       }
       if (!row) {
@@ -181,11 +188,12 @@ export class OdooBindings {
         }
         return this.complete(odoo, target, name, claimId, steps);
       }
-      // A claim without a record yet: its holder is working, or crashed.
-      const adopted = await steps.adopt();
+      // A claim without a record yet: its holder is working, or crashed. A record found by natural key is the
+      // one the holder finds too (or made itself), so binding it here agrees with what the holder will write.
+      const adopted = steps.adoptIntoClaims === false ? null : await steps.adopt();
       if (adopted) {
         await odoo.client.write('ir.model.data', [row.id], { res_id: adopted });
-        await this.remember(odoo.storeId, target, name, adopted);
+        await this.remember(odoo, target, name, adopted);
         return { id: adopted, created: false, name };
       }
       if (!this.isStale(row)) throw new BindingBusyError(name);
@@ -198,9 +206,23 @@ export class OdooBindings {
     throw new BindingBusyError(name);
   }
 
-  /** Writes a binding for a record found some other way (e.g. a product matched by SKU under a lock). */
-  async bindExisting(odoo: StoreOdoo, target: BindingTarget, id: number): Promise<Bound> {
-    return this.ensure(odoo, target, { adopt: () => Promise.resolve(id), create: () => Promise.resolve(id) });
+  /**
+   * Writes a binding for a record found some other way (e.g. a product matched by SKU under a lock). Returns
+   * the record the binding points at, which is another one when it was bound already. `intoClaims: false`:
+   * a claim another worker holds is busy (`BindingBusyError`) rather than written into — for a record the
+   * holder would not find by natural key (see `EnsureSteps.adoptIntoClaims`).
+   */
+  async bindExisting(
+    odoo: StoreOdoo,
+    target: BindingTarget,
+    id: number,
+    options: { intoClaims?: boolean } = {},
+  ): Promise<Bound> {
+    return this.ensure(odoo, target, {
+      adopt: () => Promise.resolve(id),
+      create: () => Promise.resolve(id),
+      adoptIntoClaims: options.intoClaims,
+    });
   }
 
   /** Names of this store's bindings of `kind` pointing at `resId` (who owns an Odoo record), oldest first. */
@@ -226,17 +248,20 @@ export class OdooBindings {
     await this.cache.forget(odoo.storeId, name);
   }
 
-  async applied(storeId: string, name: string): Promise<string | null> {
-    return (await this.cacheEntry(storeId, name))?.appliedAt ?? null;
+  async applied(odoo: StoreOdoo, name: string): Promise<string | null> {
+    return (await this.cacheEntry(odoo, name))?.appliedAt ?? null;
   }
 
-  /** The local cache entry of a binding (null when not cached): for a caller that also passes it to `ensure`. */
-  cacheEntry(storeId: string, name: string): Promise<CachedBinding | null> {
-    return this.cache.get(storeId, name);
+  /**
+   * The local cache entry of a binding, learnt in this store's current Odoo database (null when not cached):
+   * for a caller that also passes it to `ensure`.
+   */
+  cacheEntry(odoo: StoreOdoo, name: string): Promise<CachedBinding | null> {
+    return this.cache.get(odoo.storeId, odoo.client.target, name);
   }
 
-  markApplied(storeId: string, name: string, sourceUpdatedAt: string | undefined): Promise<void> {
-    return sourceUpdatedAt ? this.cache.markApplied(storeId, name, sourceUpdatedAt) : Promise.resolve();
+  markApplied(odoo: StoreOdoo, name: string, sourceUpdatedAt: string | undefined): Promise<void> {
+    return sourceUpdatedAt ? this.cache.markApplied(odoo.storeId, name, sourceUpdatedAt) : Promise.resolve();
   }
 
   /** Forgets the local copy (the Odoo record is gone); the next ensure reads Odoo again. */
@@ -268,7 +293,7 @@ export class OdooBindings {
       throw err;
     }
     await odoo.client.write('ir.model.data', [claimId], { res_id: id });
-    await this.remember(odoo.storeId, target, name, id);
+    await this.remember(odoo, target, name, id);
     return { id, created, name };
   }
 
@@ -298,20 +323,21 @@ export class OdooBindings {
   }
 
   /** The local binding cache's Odoo id for `target`, without asking Odoo (null when not cached). */
-  async cached(storeId: string, target: BindingTarget): Promise<number | null> {
-    const hit = await this.cache.get(storeId, this.nameOf(storeId, target));
+  async cached(odoo: StoreOdoo, target: BindingTarget): Promise<number | null> {
+    const hit = await this.cacheEntry(odoo, this.nameOf(odoo.storeId, target));
     return hit && hit.resId > 0 ? hit.resId : null;
   }
 
   /** `remember` for many bindings in one write (a backfill batch). */
   rememberMany(
-    storeId: string,
+    odoo: StoreOdoo,
     entries: ReadonlyArray<{ target: BindingTarget; resId: number }>,
   ): Promise<void> {
     return this.cache.rememberMany(
-      storeId,
+      odoo.storeId,
+      odoo.client.target,
       entries.map(({ target, resId }) => ({
-        _id: this.nameOf(storeId, target),
+        _id: this.nameOf(odoo.storeId, target),
         kind: target.kind,
         sallaId: target.sallaId,
         model: target.model,
@@ -320,8 +346,8 @@ export class OdooBindings {
     );
   }
 
-  remember(storeId: string, target: BindingTarget, name: string, resId: number): Promise<void> {
-    return this.cache.remember(storeId, {
+  remember(odoo: StoreOdoo, target: BindingTarget, name: string, resId: number): Promise<void> {
+    return this.cache.remember(odoo.storeId, odoo.client.target, {
       _id: name,
       kind: target.kind,
       sallaId: target.sallaId,

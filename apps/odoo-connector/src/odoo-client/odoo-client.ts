@@ -83,6 +83,11 @@ export interface CreateOptions {
  * ```
  */
 export class OdooClient {
+  /**
+   * The Odoo database this client talks to (`<base URL>|<database>`): ids and bindings learnt through it hold
+   * only there, so state kept about them is stamped with it.
+   */
+  readonly target: string;
   private readonly http: OdooHttp;
   private readonly ownDispatcher?: Dispatcher;
   private detected?: Promise<OdooServerVersion>;
@@ -96,7 +101,8 @@ export class OdooClient {
     baseUrl.hash = '';
     const dispatcher = options.dispatcher ?? createGuardedAgent(policy);
     if (!options.dispatcher) this.ownDispatcher = dispatcher;
-    const limiterKey = `${baseUrl.origin}${baseUrl.pathname}|${options.database}`;
+    this.target = `${baseUrl.origin}${baseUrl.pathname}|${options.database}`;
+    const limiterKey = this.target;
     this.http = new OdooHttp({
       baseUrl,
       dispatcher,

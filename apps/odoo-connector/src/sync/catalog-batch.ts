@@ -50,7 +50,7 @@ export class CatalogBatch {
         const o = outcomes[k];
         if (o === 'single') {
           results[i] = await this.products.applyCategory(odoo, c);
-          const id = await this.bindings.cached(odoo.storeId, categoryTarget(c.categoryId));
+          const id = await this.bindings.cached(odoo, categoryTarget(c.categoryId));
           if (id) ids.set(c.categoryId, id);
         } else {
           ids.set(c.categoryId, o.id);
@@ -77,7 +77,7 @@ export class CatalogBatch {
     // Read side by side, not one after the other: a round trip each, hundreds per batch.
     const appliedVersions = await Promise.all(
       products.map((p) =>
-        this.bindings.applied(odoo.storeId, this.bindings.nameOf(odoo.storeId, productTarget(p.productId))),
+        this.bindings.applied(odoo, this.bindings.nameOf(odoo.storeId, productTarget(p.productId))),
       ),
     );
     for (const [i, p] of products.entries()) {
@@ -134,7 +134,7 @@ export class CatalogBatch {
         message: `Product "${p.name}" ${o.created ? 'created' : 'updated'} in Odoo`,
       };
       await this.bindings.markApplied(
-        odoo.storeId,
+        odoo,
         this.bindings.nameOf(odoo.storeId, productTarget(p.productId)),
         p.sourceUpdatedAt,
       );

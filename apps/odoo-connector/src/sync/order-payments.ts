@@ -54,7 +54,7 @@ export class OrderPayments {
   async register(odoo: StoreOdoo, order: SalesOrderUpserted, sale: ConfirmedOrder): Promise<PaymentNote> {
     const paymentTarget = paymentTargetOf(order.orderId);
     // Paid already (the usual redelivery): no call to Odoo at all.
-    if (await this.bindings.cached(odoo.storeId, paymentTarget)) return { text: '' };
+    if (await this.bindings.cached(odoo, paymentTarget)) return { text: '' };
     const journal = await this.journals.journalFor(odoo, order.payment.methodCode);
     if ('missing' in journal) {
       return {

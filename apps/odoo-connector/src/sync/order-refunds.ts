@@ -144,7 +144,7 @@ export class OrderRefunds {
     show: (v: number) => string,
   ): Promise<{ text: string; errorCode?: string }> {
     const target: BindingTarget = { kind: 'refund_payment', sallaId: refundKey(refund), model: PAYMENT };
-    if (await this.bindings.cached(odoo.storeId, target)) return { text: ', paid back' };
+    if (await this.bindings.cached(odoo, target)) return { text: ', paid back' };
     if (!PAID_STATES.has(invoice.payment_state)) {
       return {
         text: `; invoice ${invoice.name} is not paid in Odoo (${invoice.payment_state}), so nothing was paid back: match the credit note with the invoice in Odoo`,

@@ -42,7 +42,7 @@ export class OrdersBatch {
     const plain: number[] = [];
     const currencies = new Map<number, OrderCurrency>();
     for (const [i, order] of orders.entries()) {
-      const bound = await this.bindings.cached(odoo.storeId, orderTarget(order.orderId));
+      const bound = await this.bindings.cached(odoo, orderTarget(order.orderId));
       // Refused currencies are flagged by the one-by-one path, with its message.
       const resolved = await orderCurrency(this.lookups, odoo.client, order);
       if ('currency' in resolved) currencies.set(i, resolved.currency);

@@ -56,7 +56,7 @@ export class Orders {
     const target = { kind: 'order' as const, sallaId: order.orderId, model: ORDER };
     const bindingName = this.bindings.nameOf(odoo.storeId, target);
     // Read once: its applied version decides skip-or-apply here, and `ensure` below reuses it.
-    const cacheEntry = await this.bindings.cacheEntry(odoo.storeId, bindingName);
+    const cacheEntry = await this.bindings.cacheEntry(odoo, bindingName);
     const applied = cacheEntry?.appliedAt ?? null;
     if (order.sourceUpdatedAt && applied && order.sourceUpdatedAt < applied) {
       return {
@@ -122,11 +122,11 @@ export class Orders {
 
     const flagged = amountsFlag(order, current, currency);
     if (flagged) {
-      await this.bindings.markApplied(odoo.storeId, bindingName, order.sourceUpdatedAt);
+      await this.bindings.markApplied(odoo, bindingName, order.sourceUpdatedAt);
       return flagged;
     }
     const action = await this.applyStatus(odoo, order, current);
-    await this.bindings.markApplied(odoo.storeId, bindingName, order.sourceUpdatedAt);
+    await this.bindings.markApplied(odoo, bindingName, order.sourceUpdatedAt);
     const total = roundMoney(Number(order.totals.total), currency.decimals).toFixed(currency.decimals);
     return {
       outcome: 'ok',
@@ -193,7 +193,7 @@ export class Orders {
   ): Promise<ApplyResult> {
     const ref = order.referenceId;
     const name = this.bindings.nameOf(odoo.storeId, { kind: 'order', sallaId: order.orderId });
-    await this.bindings.markApplied(odoo.storeId, name, order.sourceUpdatedAt);
+    await this.bindings.markApplied(odoo, name, order.sourceUpdatedAt);
     const flagged = amountsFlag(order, current, currency);
     if (flagged) return flagged;
     const action = await this.applyStatus(odoo, order, current);

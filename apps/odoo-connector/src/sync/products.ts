@@ -62,7 +62,7 @@ export class Products {
   async applyProduct(odoo: StoreOdoo, product: ProductUpserted): Promise<ApplyResult> {
     const target = { kind: 'product' as const, sallaId: product.productId, model: TEMPLATE };
     const name = this.bindings.nameOf(odoo.storeId, target);
-    const applied = await this.bindings.applied(odoo.storeId, name);
+    const applied = await this.bindings.applied(odoo, name);
     if (product.sourceUpdatedAt && applied && product.sourceUpdatedAt < applied) {
       return {
         outcome: 'skipped',
@@ -72,7 +72,7 @@ export class Products {
     const vals = await this.templateVals(odoo, product);
     if (hasVariants(product)) {
       const result = await this.applyWithVariants(odoo, product, target, vals);
-      await this.bindings.markApplied(odoo.storeId, name, product.sourceUpdatedAt);
+      await this.bindings.markApplied(odoo, name, product.sourceUpdatedAt);
       return result;
     }
     const sku = skuOf(product);
@@ -116,7 +116,7 @@ export class Products {
         message: `Product "${product.name}" ${bound.created ? 'created' : 'updated'} in Odoo`,
       };
     }
-    await this.bindings.markApplied(odoo.storeId, name, product.sourceUpdatedAt);
+    await this.bindings.markApplied(odoo, name, product.sourceUpdatedAt);
     return result;
   }
 

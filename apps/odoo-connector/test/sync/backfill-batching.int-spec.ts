@@ -227,6 +227,49 @@ describe.each(['16', '19'] as const)('backfill batching against a %s-style Odoo'
     expect(fake.records('product.product').filter((v) => String(v.default_code).startsWith(sku))).toEqual([]);
   });
 
+  it('a live category upsert that claims between the batch swapping its claims for the real rows → one category', async () => {
+    const tag = `${style}${Date.now() % 1_000_000}`;
+    const cat: CategoryUpserted = { source: 'salla', categoryId: `gap${tag}`, name: `Gap ${tag}` };
+    const odoo = await storeOdoo(harness, storeId);
+    const bindingName = `category_${storeId}_${cat.categoryId}`;
+    let waited = '';
+    try {
+      // The batch has created its category and removed its claim; its real binding row is not written yet.
+      const unlink = fake.holdNext('ir.model.data', 'unlink');
+      const batchDone = harness.svc.app.get(CatalogBatch).applyCategories(odoo, [cat]);
+      await unlink.reached;
+      const bind = fake.holdNext('ir.model.data', 'create');
+      unlink.release();
+      await bind.reached;
+      // The live upsert claims the free name and (a category has no natural key) creates its own category.
+      const rivalCreate = fake.holdNext('product.category', 'create');
+      const rivalDone = harness.svc.app.get(Products).applyCategory(odoo, cat);
+      await rivalCreate.reached;
+      // The batch's binding row is refused (the rival's claim holds the name): it reads the binding again...
+      const firstRead = fake.holdNext('ir.model.data', 'search_read');
+      bind.release();
+      await firstRead.reached;
+      const secondRead = fake.holdNext('ir.model.data', 'search_read');
+      firstRead.release();
+      // ...and waits for the rival rather than writing its own category into the rival's claim.
+      waited = await Promise.race([
+        secondRead.reached.then(() => 'waited'),
+        batchDone.then(() => 'bound into the claim'),
+      ]);
+      rivalCreate.release();
+      await expect(rivalDone).resolves.toMatchObject({ outcome: 'ok' });
+      secondRead.release();
+      await expect(batchDone).resolves.toEqual([expect.objectContaining({ outcome: 'ok' })]);
+    } finally {
+      fake.clearFaults();
+    }
+    const categories = fake.records('product.category').filter((r) => r.name === cat.name);
+    expect(categories).toHaveLength(1);
+    const binding = fake.records('ir.model.data').filter((r) => r.name === bindingName);
+    expect(binding.map((r) => r.res_id)).toEqual([categories[0].id]);
+    expect(waited).toBe('waited');
+  });
+
   it('a batch that crashed after creating its categories: once its claims are stale, the retry adopts them', async () => {
     const tag = `${style}${Date.now() % 1_000_000}`;
     const categories: CategoryUpserted[] = [0, 1].map((k) => ({
