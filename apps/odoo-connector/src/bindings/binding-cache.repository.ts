@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-
 import { Injectable } from '@nestjs/common';
 import type { Model } from 'mongoose';
 
@@ -11,20 +9,15 @@ import { ODOO_BINDING_MODEL, type OdooBindingDoc } from './binding-cache.schema'
 /** What a binding's entry says, without the store, the database stamp and the applied version. */
 export type BindingEntry = Omit<OdooBindingDoc, 'storeId' | 'odoo' | 'appliedAt'>;
 
-/** The stamp of an Odoo database (`OdooClient.target`) on the entries learnt through it: short, not the URL. */
-export function odooStamp(target: string): string {
-  return createHash('sha256').update(target).digest('base64url').slice(0, 16);
-}
-
 /**
  * The local binding cache (see OdooBindingDoc). Every write addresses one document by `_id`. A sync still in
  * flight when its store was erased does not re-create the cache entry (`StoreErasureGuard`).
  *
- * Entries are stamped with the Odoo database they were learnt from and read only through a client of that
- * database: a store moved to another Odoo (the merchant's test database, then the real one) must not write to
- * the ids of the first — in the second they are other records, or none. An entry of another database is a
- * miss, Odoo's `ir.model.data` is read again, and the entry is replaced; so is one written before entries
- * were stamped.
+ * Entries are stamped with the Odoo database they were learnt from (`OdooClient.stamp`, the `odoo` argument)
+ * and read only through a client of that database: a store moved to another Odoo (the merchant's test
+ * database, then the real one) must not write to the ids of the first — in the second they are other records,
+ * or none. An entry of another database is a miss, Odoo's `ir.model.data` is read again, and the entry is
+ * replaced; so is one written before entries were stamped.
  */
 @Injectable()
 export class BindingCacheRepository extends StoreScopedRepository<OdooBindingDoc> {
@@ -43,7 +36,7 @@ export class BindingCacheRepository extends StoreScopedRepository<OdooBindingDoc
   async get(storeId: string, odoo: string, name: string): Promise<Stored<OdooBindingDoc> | null> {
     this.scope(storeId, {}, 'get');
     const doc = await this.model.findOne({ _id: name }).lean<Stored<OdooBindingDoc>>().exec();
-    return doc && doc.storeId === storeId && doc.odoo === odooStamp(odoo) ? doc : null;
+    return doc && doc.storeId === storeId && doc.odoo === odoo ? doc : null;
   }
 
   /**
@@ -56,7 +49,7 @@ export class BindingCacheRepository extends StoreScopedRepository<OdooBindingDoc
     await this.model
       .updateOne(
         { _id: doc._id },
-        { $set: { ...doc, storeId, odoo: odooStamp(odoo), appliedAt: null } },
+        { $set: { ...doc, storeId, odoo: odoo, appliedAt: null } },
         { upsert: true },
       )
       .exec();
@@ -74,7 +67,7 @@ export class BindingCacheRepository extends StoreScopedRepository<OdooBindingDoc
     if (await this.erasure.isErased(storeId)) return this.erasure.skipped(storeId, 'binding cache');
     try {
       await this.model.insertMany(
-        docs.map((doc) => ({ ...doc, storeId, odoo: odooStamp(odoo) })),
+        docs.map((doc) => ({ ...doc, storeId, odoo: odoo })),
         { ordered: false },
       );
     } catch (err) {

@@ -14,7 +14,7 @@ export interface OdooBindingDoc extends TimestampFields {
   sallaId: string;
   model: string;
   resId: number;
-  /** The Odoo database `resId` lives in (`odooStamp` of the client's target); null in entries before stamps. */
+  /** The Odoo database `resId` lives in (`OdooClient.stamp`); null in entries written before stamps. */
   odoo?: string | null;
   /** `sourceUpdatedAt` of the last upsert applied, ISO. */
   appliedAt?: string | null;

@@ -257,7 +257,7 @@ export class OdooBindings {
    * for a caller that also passes it to `ensure`.
    */
   cacheEntry(odoo: StoreOdoo, name: string): Promise<CachedBinding | null> {
-    return this.cache.get(odoo.storeId, odoo.client.target, name);
+    return this.cache.get(odoo.storeId, odoo.client.stamp, name);
   }
 
   markApplied(odoo: StoreOdoo, name: string, sourceUpdatedAt: string | undefined): Promise<void> {
@@ -335,7 +335,7 @@ export class OdooBindings {
   ): Promise<void> {
     return this.cache.rememberMany(
       odoo.storeId,
-      odoo.client.target,
+      odoo.client.stamp,
       entries.map(({ target, resId }) => ({
         _id: this.nameOf(odoo.storeId, target),
         kind: target.kind,
@@ -347,7 +347,7 @@ export class OdooBindings {
   }
 
   remember(odoo: StoreOdoo, target: BindingTarget, name: string, resId: number): Promise<void> {
-    return this.cache.remember(odoo.storeId, odoo.client.target, {
+    return this.cache.remember(odoo.storeId, odoo.client.stamp, {
       _id: name,
       kind: target.kind,
       sallaId: target.sallaId,

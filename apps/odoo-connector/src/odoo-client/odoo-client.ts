@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import type { Dispatcher } from 'undici';
 
 import { checkUrlShape, createGuardedAgent, type SsrfPolicy } from '../net';
@@ -88,6 +90,8 @@ export class OdooClient {
    * only there, so state kept about them is stamped with it.
    */
   readonly target: string;
+  /** A short hash of `target`, to stamp stored state with (the URL itself is not repeated in every entry). */
+  readonly stamp: string;
   private readonly http: OdooHttp;
   private readonly ownDispatcher?: Dispatcher;
   private detected?: Promise<OdooServerVersion>;
@@ -102,6 +106,7 @@ export class OdooClient {
     const dispatcher = options.dispatcher ?? createGuardedAgent(policy);
     if (!options.dispatcher) this.ownDispatcher = dispatcher;
     this.target = `${baseUrl.origin}${baseUrl.pathname}|${options.database}`;
+    this.stamp = createHash('sha256').update(this.target).digest('base64url').slice(0, 16);
     const limiterKey = this.target;
     this.http = new OdooHttp({
       baseUrl,

@@ -96,7 +96,7 @@ export class OdooDeliveriesReader {
     for (const row of rows) {
       if (!row.name.startsWith(prefix) || found.has(row.res_id)) continue;
       // The cache knows the Salla id as it was; the name holds it too unless it had to be hashed.
-      const cached = await this.cache.get(storeId, client.target, row.name);
+      const cached = await this.cache.get(storeId, client.stamp, row.name);
       const fromName = row.name.slice(prefix.length);
       const sallaId = cached?.sallaId ?? (/^h[0-9a-f]{32}$/.test(fromName) ? null : fromName);
       if (sallaId) found.set(row.res_id, sallaId);

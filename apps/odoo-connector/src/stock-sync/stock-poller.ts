@@ -112,7 +112,7 @@ export class StockPoller implements OnApplicationBootstrap, OnApplicationShutdow
       if (!(await this.leases.tryAcquire(lease, this.owner, LEASE_TTL_MS))) {
         return { status: 'skipped', reason: 'another instance is polling this store' };
       }
-      const state = await this.states.get(storeId);
+      const state = await this.states.forOdoo(storeId, odoo.client.stamp);
       const keepLease = async (): Promise<void> => {
         if (!(await this.leases.renew(lease, this.owner, LEASE_TTL_MS))) throw new LeaseLostError(storeId);
       };

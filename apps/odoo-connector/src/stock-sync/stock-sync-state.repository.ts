@@ -22,6 +22,31 @@ export class StockSyncStateRepository extends StoreScopedRepository<StockSyncSta
     return this.findOne(storeId, { _id: storeId });
   }
 
+  /**
+   * The state for the Odoo database `odoo` (`OdooClient.stamp`). Its location and cursors are positions in one
+   * database: after the store moved to another (the merchant's test database, then the real one) they start
+   * over — every quant of the location is read again, deliveries from the latest one on — and the delivered
+   * status mapping stays. A state written before stamps is taken to be this database's.
+   */
+  async forOdoo(storeId: string, odoo: string): Promise<Stored<StockSyncStateDoc> | null> {
+    const state = await this.get(storeId);
+    if (state?.odoo === odoo) return state;
+    if (!state?.odoo) {
+      await this.patch(storeId, { odoo });
+      return state && { ...state, odoo };
+    }
+    const restart = {
+      odoo,
+      locationId: null,
+      quantCursor: null,
+      quantAfterId: null,
+      pickingCursor: null,
+      pickingAfterId: null,
+    };
+    await this.patch(storeId, restart);
+    return { ...state, ...restart };
+  }
+
   async patch(storeId: string, patch: StockSyncStatePatch): Promise<void> {
     this.scope(storeId, {}, 'patch');
     await this.model.updateOne({ _id: storeId }, { $set: { ...patch, storeId } }, { upsert: true }).exec();

@@ -20,6 +20,11 @@ export interface DeliveredStatus {
 export interface StockSyncStateDoc extends TimestampFields {
   _id: string;
   storeId: string;
+  /**
+   * The Odoo database the location and cursors are positions in (`OdooClient.stamp`): after the store moved to
+   * another Odoo they start over (`StockSyncStateRepository.forOdoo`). Null in states written before stamps.
+   */
+  odoo?: string | null;
   /** The Odoo stock location mirrored to Salla (its children included); a change restarts the quant cursor. */
   locationId?: number | null;
   quantCursor?: string | null;
@@ -35,6 +40,7 @@ export interface StockSyncStateDoc extends TimestampFields {
 export const stockSyncStateSchema = defineStoreScopedSchema<StockSyncStateDoc>(
   {
     _id: { type: String, required: true },
+    odoo: { type: String, default: null },
     locationId: { type: Number, default: null },
     quantCursor: { type: String, default: null },
     quantAfterId: { type: Number, default: null },

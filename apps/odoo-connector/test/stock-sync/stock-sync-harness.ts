@@ -101,6 +101,7 @@ export class StockSyncHarness {
    */
   async connect(storeId: string, url: string, apiKey: string, stockLocationId?: string): Promise<void> {
     const sealed = await this.svc.app.get(CryptoService).encrypt(storeId, apiKey, ODOO_API_KEY_AAD);
+    const readyBefore = this.of(Topic.StoreSyncReady, storeId).length;
     await this.send(Topic.StoreSettingsUpdated, storeId, {
       syncEnabled: true,
       odoo: {
@@ -111,7 +112,7 @@ export class StockSyncHarness {
         ...(stockLocationId ? { stockLocationId } : {}),
       },
     });
-    await waitFor(() => this.of(Topic.StoreSyncReady, storeId)[0] ?? null, {
+    await waitFor(() => this.of(Topic.StoreSyncReady, storeId)[readyBefore] ?? null, {
       timeoutMs: 120_000,
       description: 'store sync-ready',
     });

@@ -230,6 +230,33 @@ describe.each(['16', '19'] as const)('Odoo → Salla stock and delivery status, 
     expect(String(line.message)).toContain('the stock location 999999 set in the app settings');
   });
 
+  it('a store moved to another Odoo starts over there: stock counted there before the move is mirrored too', async () => {
+    const movingStore = uniqueStoreId();
+    const movingSku = `${movingStore}-M`;
+    countStock(db, product(db, style, movingSku, movingStore), 1);
+    await harness.connect(movingStore, fake.url, KEY);
+    expect(await harness.poll(movingStore)).toMatchObject({ status: 'ok' });
+    // The merchant's real Odoo: the same product, its stock counted long before the first Odoo last changed.
+    const real = await startFakeOdoo({ style });
+    try {
+      const realDb = real.database();
+      countStock(realDb, product(realDb, style, movingSku, movingStore), 12);
+      for (const quant of realDb.rows('stock.quant'))
+        realDb.get('stock.quant', quant.id)!.write_date = '2020-01-01 00:00:00';
+      await harness.connect(movingStore, real.url, KEY);
+      expect(await harness.poll(movingStore)).toMatchObject({ status: 'ok' });
+      await harness.settle();
+      expect(
+        harness.payloads(Topic.InventoryLevelSet, movingStore).map((p) => [p.identifier, p.quantity]),
+      ).toEqual([
+        [movingSku, 1],
+        [movingSku, 12],
+      ]);
+    } finally {
+      await real.close();
+    }
+  });
+
   it('Odoo failing is written to the activity log once, and its recovery once', async () => {
     forget();
     // Three answers: the client tries a read twice more before the poll sees the failure.
