@@ -312,6 +312,7 @@ export class FakeDatabase {
     }
   }
 
+  /** Deletes the records and, as Odoo's `BaseModel.unlink` does, the external ids (`ir.model.data`) naming them. */
   unlink(model: string, ids: number[]): void {
     this.browse(model, ids);
     for (const id of ids) {
@@ -319,6 +320,13 @@ export class FakeDatabase {
       this.table(model).delete(id);
     }
     this.changed(model, ids);
+    if (model === 'ir.model.data' || !('ir.model.data' in this.models)) return;
+    const names = ids.flatMap((id) =>
+      this.where('ir.model.data', 'res_id', id)
+        .filter((row) => row.model === model)
+        .map((row) => row.id),
+    );
+    if (names.length > 0) this.unlink('ir.model.data', names);
   }
 
   /** The records, or MissingError if one of them does not exist. */

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 
 import { Inject, Injectable } from '@nestjs/common';
@@ -112,10 +113,35 @@ interface ImdRow {
  */
 @Injectable()
 export class OdooBindings {
+  /** The current apply's local cache use (see `noting`). */
+  private readonly relied = new AsyncLocalStorage<{ noted: Set<string>; fromOdoo: boolean }>();
+
   constructor(
     private readonly cache: BindingCacheRepository,
     @Inject(APP_CONFIG) private readonly config: OdooConnectorEnv,
   ) {}
+
+  /**
+   * Runs `work`, adding to `noted` the names of the local cache entries whose Odoo id it used without asking
+   * Odoo. A cache entry is a belief: a record the merchant deleted in Odoo since is still in it (Odoo deletes
+   * the record's `ir.model.data` names with it, so Odoo itself knows), and Odoo then refuses what refers to
+   * it. The caller can `forgetNoted` and run the work again `fromOdoo`: every binding is then read from Odoo,
+   * not the cache — also those the first run never reached (a product's SKU lock after its own binding) — and
+   * a deleted record is created anew.
+   */
+  noting<T>(noted: Set<string>, work: () => Promise<T>, fromOdoo = false): Promise<T> {
+    return this.relied.run({ noted, fromOdoo }, work);
+  }
+
+  /** Drops the noted entries from the local cache (see `noting`). */
+  async forgetNoted(storeId: string, noted: Set<string>): Promise<void> {
+    for (const name of noted) await this.cache.forget(storeId, name);
+    noted.clear();
+  }
+
+  private note(name: string): void {
+    this.relied.getStore()?.noted.add(name);
+  }
 
   nameOf(storeId: string, target: Pick<BindingTarget, 'kind' | 'sallaId'>): string {
     const id = /^[A-Za-z0-9_-]{1,64}$/.test(target.sallaId)
@@ -128,7 +154,10 @@ export class OdooBindings {
   async lookup(odoo: StoreOdoo, target: BindingTarget): Promise<number | null> {
     const name = this.nameOf(odoo.storeId, target);
     const cached = await this.cacheEntry(odoo, name);
-    if (cached && cached.resId > 0) return cached.resId;
+    if (cached && cached.resId > 0) {
+      this.note(name);
+      return cached.resId;
+    }
     const row = await this.read(odoo, name);
     if (row && row.res_id) {
       await this.remember(odoo, target, name, row.res_id);
@@ -144,8 +173,10 @@ export class OdooBindings {
     for (const target of targets) {
       const name = this.nameOf(odoo.storeId, target);
       const cached = await this.cacheEntry(odoo, name);
-      if (cached && cached.resId > 0) found.set(target.sallaId, cached.resId);
-      else missing.push({ target, name });
+      if (cached && cached.resId > 0) {
+        this.note(name);
+        found.set(target.sallaId, cached.resId);
+      } else missing.push({ target, name });
     }
     if (missing.length === 0) return found;
     const rows = await odoo.client.searchRead<{ id: number; name: string; res_id: number | false }>(
@@ -169,7 +200,10 @@ export class OdooBindings {
   async ensure(odoo: StoreOdoo, target: BindingTarget, steps: EnsureSteps): Promise<Bound> {
     const name = this.nameOf(odoo.storeId, target);
     const cached = steps.cacheEntry !== undefined ? steps.cacheEntry : await this.cacheEntry(odoo, name);
-    if (cached && cached.resId > 0) return { id: cached.resId, created: false, name };
+    if (cached && cached.resId > 0) {
+      this.note(name);
+      return { id: cached.resId, created: false, name };
+    }
     for (let round = 0; round < 3; round++) {
       const row = await this.read(odoo, name);
       if (row && row.res_id) {
@@ -257,6 +291,7 @@ export class OdooBindings {
    * for a caller that also passes it to `ensure`.
    */
   cacheEntry(odoo: StoreOdoo, name: string): Promise<CachedBinding | null> {
+    if (this.relied.getStore()?.fromOdoo) return Promise.resolve(null);
     return this.cache.get(odoo.storeId, odoo.client.stamp, name);
   }
 
@@ -324,8 +359,11 @@ export class OdooBindings {
 
   /** The local binding cache's Odoo id for `target`, without asking Odoo (null when not cached). */
   async cached(odoo: StoreOdoo, target: BindingTarget): Promise<number | null> {
-    const hit = await this.cacheEntry(odoo, this.nameOf(odoo.storeId, target));
-    return hit && hit.resId > 0 ? hit.resId : null;
+    const name = this.nameOf(odoo.storeId, target);
+    const hit = await this.cacheEntry(odoo, name);
+    if (!hit || hit.resId <= 0) return null;
+    this.note(name);
+    return hit.resId;
   }
 
   /** `remember` for many bindings in one write (a backfill batch). */

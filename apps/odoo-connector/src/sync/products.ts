@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { CategoryUpserted, ProductUpserted } from '@app/contracts';
 
 import { type BindingTarget, OdooBindings, type StoreOdoo } from '../bindings/odoo-bindings';
-import type { OdooValues, ProductKind } from '../odoo-client';
+import { OdooMissingRecordError, type OdooValues, type ProductKind } from '../odoo-client';
 import { ensureAfterRival, hasVariants, ProductVariants } from './product-variants';
 import type { ApplyResult } from './sync-runner';
 
@@ -244,7 +244,12 @@ export class Products {
       ['id'],
       { limit: 1, order: 'id asc' },
     );
-    if (!rows[0]) throw new Error(`Odoo product template ${templateId} has no variant`);
+    // Deleted in Odoo since it was bound (or its variants were): a missing record, so the sync runner reads the
+    // bindings from Odoo again and the product is created anew.
+    if (!rows[0])
+      throw new OdooMissingRecordError(
+        `Odoo product template ${templateId} has no variant (deleted in Odoo?)`,
+      );
     return rows[0].id;
   }
 

@@ -7,9 +7,9 @@ import type { EventEnvelope, SyncEntityType, SyncOutcome } from '@app/contracts'
 import { classifyError, type KafkaEventContext } from '@app/messaging';
 
 import { ActivityLog } from '../activity/activity-log';
-import { BindingBusyError, type StoreOdoo } from '../bindings/odoo-bindings';
+import { BindingBusyError, OdooBindings, type StoreOdoo } from '../bindings/odoo-bindings';
 import { OdooClients } from '../connections/odoo-clients';
-import { OdooError } from '../odoo-client';
+import { OdooError, OdooMissingRecordError, OdooValidationError } from '../odoo-client';
 import type { OdooConnectorEnv } from '../odoo-connector.env';
 
 /** Quick re-runs stop once this much time went into an event's attempts (see applyWithQuickRetries). */
@@ -42,6 +42,7 @@ export class SyncRunner {
   constructor(
     private readonly clients: OdooClients,
     private readonly activity: ActivityLog,
+    private readonly bindings: OdooBindings,
     @Inject(APP_CONFIG) private readonly config: OdooConnectorEnv,
   ) {}
 
@@ -100,14 +101,26 @@ export class SyncRunner {
    * One flaky Odoo answer should not send an order through Kafka's retry backoff (seconds growing to half a
    * minute, the partition waiting behind it): a transient failure re-runs the idempotent job a few times
    * within a few seconds. Not when the attempts are slow (an Odoo that hangs until the timeout: re-running
-   * would only hold the partition longer), nor for a binding another worker holds (it needs minutes).
+   * would only hold the partition longer), nor for a binding another worker holds (it needs minutes). And once
+   * when Odoo refuses data built from the local binding cache (see `OdooBindings.noting`).
    */
   private async applyWithQuickRetries(job: SyncJob, odoo: StoreOdoo): Promise<ApplyResult> {
     const started = Date.now();
+    const noted = new Set<string>();
+    let refreshed = false;
     for (let retry = 0; ; retry++) {
       try {
-        return await job.apply(odoo);
+        return await this.bindings.noting(noted, () => job.apply(odoo), refreshed);
       } catch (err) {
+        // Odoo refused data that used ids from the local binding cache: one of those records may have been
+        // deleted in Odoo since. Once, drop them and re-run with every binding read from Odoo (a deleted
+        // record is then created anew); a refusal with bindings fresh from Odoo is the data's own.
+        if (!refreshed && noted.size > 0 && refutesCache(err)) {
+          refreshed = true;
+          await this.bindings.forgetNoted(odoo.storeId, noted);
+          continue;
+        }
+        noted.clear();
         const quick =
           retry < this.config.ODOO_APPLY_RETRIES &&
           Date.now() - started < QUICK_RETRY_BUDGET_MS &&
@@ -139,6 +152,11 @@ export class SyncRunner {
       this.logger.warn({ msg: 'sync attempt failed, will retry', storeId, ...base, err });
     }
   }
+}
+
+/** What Odoo answers when a record the data refers to no longer exists (a write on it, a link to it). */
+function refutesCache(err: unknown): boolean {
+  return err instanceof OdooMissingRecordError || err instanceof OdooValidationError;
 }
 
 /** One event of a batch: the entity it names, for the activity log. */

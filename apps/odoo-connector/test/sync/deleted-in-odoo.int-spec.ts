@@ -1,0 +1,86 @@
+import { Topic } from '@app/contracts';
+import { type FakeOdoo, startFakeOdoo } from '@app/fake-odoo';
+import { waitFor } from '@app/testing';
+
+import { paidOrder, plainProduct } from './paid-order.fixture';
+import { OdooSyncHarness, uniqueStoreId } from './odoo-sync-harness';
+
+jest.setTimeout(300_000);
+
+/**
+ * The merchant deletes in Odoo a product the app created (Odoo deletes its `ir.model.data` names with it); the
+ * connector's local binding cache still maps the Salla product to the deleted id.
+ */
+describe('a product the merchant deleted in Odoo', () => {
+  let harness: OdooSyncHarness;
+  let fake: FakeOdoo;
+  let storeId: string;
+
+  const line = (entityType: string, entityId: string, n: number) =>
+    waitFor(
+      () =>
+        harness.activity(storeId).filter((l) => l.entityType === entityType && l.entityId === entityId)[n],
+      { timeoutMs: 150_000, description: `${entityType} ${entityId} line #${n + 1}` },
+    );
+  const templates = (sku: string) => fake.records('product.product').filter((v) => v.default_code === sku);
+
+  /** Syncs the order's product, then deletes it in Odoo as the merchant would (variants with the template). */
+  async function syncedThenDeleted(orderId: string): Promise<{ productId: string; sku: string }> {
+    const product = plainProduct(`p${orderId}`, 'Oud oil', `SKU-${orderId}`);
+    await harness.send(Topic.CatalogProductUpserted, storeId, {
+      ...product,
+      sourceUpdatedAt: '2026-11-01T00:00:00.000Z',
+    });
+    expect(await line('product', product.productId, 0)).toMatchObject({ outcome: 'ok' });
+    const [variant] = templates(product.sku!);
+    const db = fake.database();
+    db.unlink('product.product', [variant.id]);
+    db.unlink('product.template', [variant.product_tmpl_id as number]);
+    expect(templates(product.sku!)).toEqual([]);
+    return { productId: product.productId, sku: product.sku! };
+  }
+
+  beforeAll(async () => {
+    fake = await startFakeOdoo({ style: '19' });
+    harness = await OdooSyncHarness.start();
+    storeId = uniqueStoreId();
+    await harness.configure(storeId, fake.url, 'fake-odoo-admin-key');
+    await waitFor(() => harness.of(Topic.StoreSyncReady, storeId)[0] ?? null, {
+      timeoutMs: 150_000,
+      description: 'sync-ready',
+    });
+  });
+
+  afterAll(async () => {
+    await harness?.stop();
+    await fake?.close();
+  });
+
+  it("is created again by the product's next change in Salla", async () => {
+    const { productId, sku } = await syncedThenDeleted('9100001');
+    await harness.send(Topic.CatalogProductUpserted, storeId, {
+      ...plainProduct(productId, 'Oud oil, 12 ml', sku),
+      sourceUpdatedAt: '2026-11-02T00:00:00.000Z',
+    });
+    expect(await line('product', productId, 1)).toMatchObject({
+      outcome: 'ok',
+      message: 'Product "Oud oil, 12 ml" created in Odoo',
+    });
+    const variants = templates(sku);
+    expect(variants).toHaveLength(1);
+    const bound = fake.records('ir.model.data').filter((r) => r.name === `product_${storeId}_${productId}`);
+    expect(bound.map((r) => r.res_id)).toEqual([variants[0].product_tmpl_id]);
+  });
+
+  it('an order for it still becomes a sale order, with the product created anew', async () => {
+    const orderId = '9100002';
+    const { sku } = await syncedThenDeleted(orderId);
+    await harness.send(Topic.SalesOrderUpserted, storeId, paidOrder(orderId));
+    expect(await line('order', orderId, 0)).toMatchObject({ outcome: 'ok' });
+    const [order] = fake.records('sale.order').filter((o) => o.client_order_ref === `R${orderId}`);
+    const variants = templates(sku);
+    expect(variants).toHaveLength(1);
+    const lines = fake.records('sale.order.line').filter((l) => l.order_id === order.id);
+    expect(lines.map((l) => l.product_id)).toContain(variants[0].id);
+  });
+});
