@@ -23,6 +23,8 @@ export interface FakeOdooOptions {
   serverVersion?: string;
   /** The seeded 15% sales tax is price-included (default false). */
   taxPriceInclude?: boolean;
+  /** false: the Delivery app is not installed — no `delivery.carrier` model (default true). */
+  deliveryApp?: boolean;
 }
 
 export interface FakeOdooCall {
@@ -110,7 +112,9 @@ export async function startFakeOdoo(options: FakeOdooOptions): Promise<FakeOdoo>
   }));
   const databases = new Map<string, FakeDatabase>();
   for (const name of databaseNames) {
-    const db = new FakeDatabase(name, buildModels(style));
+    const models = buildModels(style);
+    if (options.deliveryApp === false) delete models['delivery.carrier'];
+    const db = new FakeDatabase(name, models);
     seed(db, { users, taxPriceInclude: options.taxPriceInclude ?? false });
     databases.set(name, db);
   }

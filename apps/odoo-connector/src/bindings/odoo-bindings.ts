@@ -139,6 +139,11 @@ export class OdooBindings {
     noted.clear();
   }
 
+  /** Whether the current apply took an Odoo id from the local cache (see `noting`): a refusal may be its doing. */
+  usedCache(): boolean {
+    return (this.relied.getStore()?.noted.size ?? 0) > 0;
+  }
+
   private note(name: string): void {
     this.relied.getStore()?.noted.add(name);
   }

@@ -57,7 +57,9 @@ export class CarriersAndPayments {
         message: `Shipping method "${method.name}" ${bound.created ? 'created' : 'updated'} in Odoo`,
       };
     } catch (err) {
-      if (err instanceof OdooMissingRecordError) {
+      // A carrier id from the local cache may be one the merchant deleted: the sync runner reads the binding
+      // from Odoo again and re-runs, and then a missing record means no delivery.carrier model at all.
+      if (err instanceof OdooMissingRecordError && !this.bindings.usedCache()) {
         return {
           outcome: 'failed',
           errorCode: 'odoo.delivery_missing',

@@ -8,10 +8,10 @@ import { OdooSyncHarness, uniqueStoreId } from './odoo-sync-harness';
 jest.setTimeout(300_000);
 
 /**
- * The merchant deletes in Odoo a product the app created (Odoo deletes its `ir.model.data` names with it); the
- * connector's local binding cache still maps the Salla product to the deleted id.
+ * The merchant deletes in Odoo a record the app created (Odoo deletes its `ir.model.data` names with it); the
+ * connector's local binding cache still maps the Salla record to the deleted id.
  */
-describe('a product the merchant deleted in Odoo', () => {
+describe('a record the merchant deleted in Odoo', () => {
   let harness: OdooSyncHarness;
   let fake: FakeOdoo;
   let storeId: string;
@@ -56,7 +56,7 @@ describe('a product the merchant deleted in Odoo', () => {
     await fake?.close();
   });
 
-  it("is created again by the product's next change in Salla", async () => {
+  it("a product is created again by the product's next change in Salla", async () => {
     const { productId, sku } = await syncedThenDeleted('9100001');
     await harness.send(Topic.CatalogProductUpserted, storeId, {
       ...plainProduct(productId, 'Oud oil, 12 ml', sku),
@@ -72,7 +72,57 @@ describe('a product the merchant deleted in Odoo', () => {
     expect(bound.map((r) => r.res_id)).toEqual([variants[0].product_tmpl_id]);
   });
 
-  it('an order for it still becomes a sale order, with the product created anew', async () => {
+  it('a shipping method deleted in Odoo is created again by its next change in Salla', async () => {
+    const methodId = '9100003';
+    const carriers = () => fake.records('delivery.carrier').filter((c) => String(c.name).startsWith('SMSA'));
+    await harness.send(Topic.ShippingMethodUpserted, storeId, {
+      source: 'salla',
+      methodId,
+      name: 'SMSA',
+      isActive: true,
+    });
+    expect(await line('shipping_method', methodId, 0)).toMatchObject({ outcome: 'ok' });
+    fake.database().unlink('delivery.carrier', [carriers()[0].id]);
+
+    await harness.send(Topic.ShippingMethodUpserted, storeId, {
+      source: 'salla',
+      methodId,
+      name: 'SMSA Express',
+      isActive: true,
+    });
+    expect(await line('shipping_method', methodId, 1)).toMatchObject({
+      outcome: 'ok',
+      message: 'Shipping method "SMSA Express" created in Odoo',
+    });
+    expect(carriers().map((c) => c.name)).toEqual(['SMSA Express']);
+  });
+
+  it('an Odoo without the Delivery app is still told apart: the shipping method is not synced, saying why', async () => {
+    const bare = await startFakeOdoo({ style: '19', deliveryApp: false });
+    const bareStore = uniqueStoreId();
+    try {
+      await harness.configure(bareStore, bare.url, 'fake-odoo-admin-key');
+      await waitFor(() => harness.of(Topic.StoreSyncReady, bareStore)[0] ?? null, {
+        timeoutMs: 150_000,
+        description: 'sync-ready',
+      });
+      await harness.send(Topic.ShippingMethodUpserted, bareStore, {
+        source: 'salla',
+        methodId: '9100004',
+        name: 'Aramex',
+        isActive: true,
+      });
+      const [shipping] = await waitFor(() => {
+        const lines = harness.activity(bareStore).filter((l) => l.entityType === 'shipping_method');
+        return lines.length > 0 ? lines : null;
+      });
+      expect(shipping).toMatchObject({ outcome: 'failed', errorCode: 'odoo.delivery_missing' });
+    } finally {
+      await bare.close();
+    }
+  });
+
+  it('an order for a deleted product still becomes a sale order, with the product created anew', async () => {
     const orderId = '9100002';
     const { sku } = await syncedThenDeleted(orderId);
     await harness.send(Topic.SalesOrderUpserted, storeId, paidOrder(orderId));
