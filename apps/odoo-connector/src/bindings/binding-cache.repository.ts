@@ -5,6 +5,7 @@ import { InjectModel, isDuplicateKeyError, StoreScopedRepository, type Stored } 
 import { StoreErasureGuard } from '@app/privacy-participant';
 
 import { ODOO_BINDING_MODEL, type OdooBindingDoc } from './binding-cache.schema';
+import { BoundIdMemo } from './bound-id-memo';
 
 /** What a binding's entry says, without the store, the database stamp and the applied version. */
 export type BindingEntry = Omit<OdooBindingDoc, 'storeId' | 'odoo' | 'appliedAt'>;
@@ -21,6 +22,9 @@ export type BindingEntry = Omit<OdooBindingDoc, 'storeId' | 'odoo' | 'appliedAt'
  */
 @Injectable()
 export class BindingCacheRepository extends StoreScopedRepository<OdooBindingDoc> {
+  /** 50,000 ids (a few MB) for 10 minutes. */
+  private readonly memo = new BoundIdMemo(50_000, 10 * 60_000);
+
   constructor(
     @InjectModel(ODOO_BINDING_MODEL) model: Model<OdooBindingDoc>,
     private readonly erasure: StoreErasureGuard,
@@ -36,7 +40,17 @@ export class BindingCacheRepository extends StoreScopedRepository<OdooBindingDoc
   async get(storeId: string, odoo: string, name: string): Promise<Stored<OdooBindingDoc> | null> {
     this.scope(storeId, {}, 'get');
     const doc = await this.model.findOne({ _id: name }).lean<Stored<OdooBindingDoc>>().exec();
-    return doc && doc.storeId === storeId && doc.odoo === odoo ? doc : null;
+    if (!doc || doc.storeId !== storeId || doc.odoo !== odoo) return null;
+    this.memo.keep(doc.kind, storeId, odoo, name, doc.resId);
+    return doc;
+  }
+
+  /** The bound Odoo id alone (no applied version): from this process's memory when it has it (`BoundIdMemo`). */
+  async resIdOf(storeId: string, odoo: string, name: string): Promise<number | null> {
+    const remembered = this.memo.get(storeId, odoo, name);
+    if (remembered) return remembered;
+    const doc = await this.get(storeId, odoo, name);
+    return doc && doc.resId > 0 ? doc.resId : null;
   }
 
   /**
@@ -47,12 +61,9 @@ export class BindingCacheRepository extends StoreScopedRepository<OdooBindingDoc
     this.scope(storeId, {}, 'remember');
     if (await this.erasure.isErased(storeId)) return this.erasure.skipped(storeId, 'binding cache');
     await this.model
-      .updateOne(
-        { _id: doc._id },
-        { $set: { ...doc, storeId, odoo: odoo, appliedAt: null } },
-        { upsert: true },
-      )
+      .updateOne({ _id: doc._id }, { $set: { ...doc, storeId, odoo, appliedAt: null } }, { upsert: true })
       .exec();
+    this.memo.keep(doc.kind, storeId, odoo, doc._id, doc.resId);
   }
 
   /**
@@ -67,7 +78,7 @@ export class BindingCacheRepository extends StoreScopedRepository<OdooBindingDoc
     if (await this.erasure.isErased(storeId)) return this.erasure.skipped(storeId, 'binding cache');
     try {
       await this.model.insertMany(
-        docs.map((doc) => ({ ...doc, storeId, odoo: odoo })),
+        docs.map((doc) => ({ ...doc, storeId, odoo })),
         { ordered: false },
       );
     } catch (err) {
@@ -87,6 +98,7 @@ export class BindingCacheRepository extends StoreScopedRepository<OdooBindingDoc
 
   async forget(storeId: string, name: string): Promise<void> {
     this.scope(storeId, {}, 'forget');
+    this.memo.forget(name);
     await this.model.deleteOne({ _id: name }).exec();
   }
 }

@@ -158,10 +158,10 @@ export class OdooBindings {
   /** The bound Odoo id, or null (no call to Odoo when the local cache knows it). */
   async lookup(odoo: StoreOdoo, target: BindingTarget): Promise<number | null> {
     const name = this.nameOf(odoo.storeId, target);
-    const cached = await this.cacheEntry(odoo, name);
-    if (cached && cached.resId > 0) {
+    const cached = await this.boundId(odoo, name);
+    if (cached) {
       this.note(name);
-      return cached.resId;
+      return cached;
     }
     const row = await this.read(odoo, name);
     if (row && row.res_id) {
@@ -177,10 +177,10 @@ export class OdooBindings {
     const missing: Array<{ target: BindingTarget; name: string }> = [];
     for (const target of targets) {
       const name = this.nameOf(odoo.storeId, target);
-      const cached = await this.cacheEntry(odoo, name);
-      if (cached && cached.resId > 0) {
+      const cached = await this.boundId(odoo, name);
+      if (cached) {
         this.note(name);
-        found.set(target.sallaId, cached.resId);
+        found.set(target.sallaId, cached);
       } else missing.push({ target, name });
     }
     if (missing.length === 0) return found;
@@ -204,10 +204,11 @@ export class OdooBindings {
   /** Binds `target`, creating the Odoo record at most once (see the class comment). */
   async ensure(odoo: StoreOdoo, target: BindingTarget, steps: EnsureSteps): Promise<Bound> {
     const name = this.nameOf(odoo.storeId, target);
-    const cached = steps.cacheEntry !== undefined ? steps.cacheEntry : await this.cacheEntry(odoo, name);
-    if (cached && cached.resId > 0) {
+    const cached =
+      steps.cacheEntry !== undefined ? (steps.cacheEntry?.resId ?? null) : await this.boundId(odoo, name);
+    if (cached && cached > 0) {
       this.note(name);
-      return { id: cached.resId, created: false, name };
+      return { id: cached, created: false, name };
     }
     for (let round = 0; round < 3; round++) {
       const row = await this.read(odoo, name);
@@ -300,6 +301,12 @@ export class OdooBindings {
     return this.cache.get(odoo.storeId, odoo.client.stamp, name);
   }
 
+  /** The bound Odoo id from the local cache (or this process's memory of it), null when not cached. */
+  private boundId(odoo: StoreOdoo, name: string): Promise<number | null> {
+    if (this.relied.getStore()?.fromOdoo) return Promise.resolve(null);
+    return this.cache.resIdOf(odoo.storeId, odoo.client.stamp, name);
+  }
+
   markApplied(odoo: StoreOdoo, name: string, sourceUpdatedAt: string | undefined): Promise<void> {
     return sourceUpdatedAt ? this.cache.markApplied(odoo.storeId, name, sourceUpdatedAt) : Promise.resolve();
   }
@@ -365,10 +372,10 @@ export class OdooBindings {
   /** The local binding cache's Odoo id for `target`, without asking Odoo (null when not cached). */
   async cached(odoo: StoreOdoo, target: BindingTarget): Promise<number | null> {
     const name = this.nameOf(odoo.storeId, target);
-    const hit = await this.cacheEntry(odoo, name);
-    if (!hit || hit.resId <= 0) return null;
+    const hit = await this.boundId(odoo, name);
+    if (!hit) return null;
     this.note(name);
-    return hit.resId;
+    return hit;
   }
 
   /** `remember` for many bindings in one write (a backfill batch). */
