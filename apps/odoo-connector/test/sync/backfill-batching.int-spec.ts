@@ -54,11 +54,7 @@ describe.each(['16', '19'] as const)('backfill batching against a %s-style Odoo'
     fake = await startFakeOdoo({ style });
     harness = await OdooSyncHarness.start();
     storeId = uniqueStoreId();
-    await harness.configure(storeId, fake.url, 'fake-odoo-admin-key');
-    await waitFor(() => harness.of(Topic.StoreSyncReady, storeId)[0] ?? null, {
-      timeoutMs: 150_000,
-      description: 'sync-ready',
-    });
+    await harness.connect(storeId, fake.url, 'fake-odoo-admin-key');
   });
 
   afterAll(async () => {

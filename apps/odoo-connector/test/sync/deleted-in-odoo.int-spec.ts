@@ -44,11 +44,7 @@ describe('a record the merchant deleted in Odoo', () => {
     fake = await startFakeOdoo({ style: '19' });
     harness = await OdooSyncHarness.start();
     storeId = uniqueStoreId();
-    await harness.configure(storeId, fake.url, 'fake-odoo-admin-key');
-    await waitFor(() => harness.of(Topic.StoreSyncReady, storeId)[0] ?? null, {
-      timeoutMs: 150_000,
-      description: 'sync-ready',
-    });
+    await harness.connect(storeId, fake.url, 'fake-odoo-admin-key');
   });
 
   afterAll(async () => {
@@ -101,11 +97,7 @@ describe('a record the merchant deleted in Odoo', () => {
     const bare = await startFakeOdoo({ style: '19', deliveryApp: false });
     const bareStore = uniqueStoreId();
     try {
-      await harness.configure(bareStore, bare.url, 'fake-odoo-admin-key');
-      await waitFor(() => harness.of(Topic.StoreSyncReady, bareStore)[0] ?? null, {
-        timeoutMs: 150_000,
-        description: 'sync-ready',
-      });
+      await harness.connect(bareStore, bare.url, 'fake-odoo-admin-key');
       await harness.send(Topic.ShippingMethodUpserted, bareStore, {
         source: 'salla',
         methodId: '9100004',

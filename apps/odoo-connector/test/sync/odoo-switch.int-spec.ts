@@ -1,6 +1,5 @@
 import { Topic } from '@app/contracts';
 import { type FakeOdoo, startFakeOdoo } from '@app/fake-odoo';
-import { waitFor } from '@app/testing';
 
 import { plainProduct } from './paid-order.fixture';
 import { OdooSyncHarness, uniqueStoreId } from './odoo-sync-harness';
@@ -18,11 +17,6 @@ describe('a store that moves to another Odoo database', () => {
   let fake: FakeOdoo;
   let storeId: string;
 
-  const syncReadyCount = (n: number) =>
-    waitFor(() => harness.of(Topic.StoreSyncReady, storeId).length >= n || null, {
-      timeoutMs: 150_000,
-      description: `sync-ready #${n}`,
-    });
   const productLine = (name: string) =>
     harness.waitActivity(
       storeId,
@@ -34,8 +28,7 @@ describe('a store that moves to another Odoo database', () => {
     fake = await startFakeOdoo({ style: '19', databases: ['staging', 'production'] });
     harness = await OdooSyncHarness.start();
     storeId = uniqueStoreId();
-    await harness.configure(storeId, fake.url, KEY, 'staging');
-    await syncReadyCount(1);
+    await harness.connect(storeId, fake.url, KEY, 'staging');
   });
 
   afterAll(async () => {
@@ -58,8 +51,7 @@ describe('a store that moves to another Odoo database', () => {
       production.create('product.template', [{ name: `Merchant product ${n}` }]);
     const theirs = production.get('product.template', staged.id)!.name;
 
-    await harness.configure(storeId, fake.url, KEY, 'production');
-    await syncReadyCount(2);
+    await harness.connect(storeId, fake.url, KEY, 'production');
     await harness.send(Topic.CatalogProductUpserted, storeId, {
       ...product,
       name: 'Phone',

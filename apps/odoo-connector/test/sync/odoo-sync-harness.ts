@@ -154,6 +154,16 @@ export class OdooSyncHarness {
     });
   }
 
+  /** `configure`, then waits until the connector has connected the store to it (its next sync-ready). */
+  async connect(storeId: string, url: string, apiKey: string, database = 'odoo'): Promise<void> {
+    const before = this.of(Topic.StoreSyncReady, storeId).length;
+    await this.configure(storeId, url, apiKey, database);
+    await waitFor(() => this.of(Topic.StoreSyncReady, storeId)[before] ?? null, {
+      timeoutMs: 150_000,
+      description: `store ${storeId} sync-ready on ${database}`,
+    });
+  }
+
   of(topic: string, storeId: string): Seen[] {
     return this.seen.filter((s) => s.topic === topic && s.envelope.storeId === storeId);
   }

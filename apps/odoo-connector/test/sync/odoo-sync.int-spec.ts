@@ -68,11 +68,7 @@ describe.each(['16', '19'] as const)('odoo-connector sync against a %s-style Odo
     fake = await startFakeOdoo({ style });
     harness = await OdooSyncHarness.start();
     storeId = uniqueStoreId();
-    await harness.configure(storeId, fake.url, KEY);
-    await waitFor(() => harness.of(Topic.StoreSyncReady, storeId)[0] ?? null, {
-      timeoutMs: 150_000,
-      description: 'sync-ready',
-    });
+    await harness.connect(storeId, fake.url, KEY);
   });
 
   afterAll(async () => {
@@ -309,11 +305,7 @@ describe.each(['16', '19'] as const)('odoo-connector sync against a %s-style Odo
 
   it('uninstall deletes the connection settings', async () => {
     const other = uniqueStoreId();
-    await harness.configure(other, fake.url, KEY);
-    await waitFor(() => harness.of(Topic.StoreSyncReady, other)[0] ?? null, {
-      timeoutMs: 150_000,
-      description: 'ready',
-    });
+    await harness.connect(other, fake.url, KEY);
     await harness.send(Topic.StoreUninstalled, other, { uninstalledAt: new Date().toISOString() });
     await harness.waitActivity(other, (l) => String(l.message).includes('uninstalled'), 'uninstall line');
     expect(await harness.connections().get(other)).toBeNull();

@@ -105,11 +105,7 @@ describe.each(['16', '19'] as const)('order currencies against a %s-style Odoo',
     fake = await startFakeOdoo({ style });
     harness = await OdooSyncHarness.start();
     storeId = uniqueStoreId();
-    await harness.configure(storeId, fake.url, KEY);
-    await waitFor(() => harness.of(Topic.StoreSyncReady, storeId)[0] ?? null, {
-      timeoutMs: 150_000,
-      description: 'sync-ready',
-    });
+    await harness.connect(storeId, fake.url, KEY);
   });
 
   afterAll(async () => {

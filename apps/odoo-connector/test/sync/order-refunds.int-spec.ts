@@ -44,11 +44,7 @@ describe.each(['16', '19'] as const)(
       fake = await startFakeOdoo({ style });
       harness = await OdooSyncHarness.start();
       storeId = uniqueStoreId();
-      await harness.configure(storeId, fake.url, KEY);
-      await waitFor(() => harness.of(Topic.StoreSyncReady, storeId)[0] ?? null, {
-        timeoutMs: 150_000,
-        description: 'sync-ready',
-      });
+      await harness.connect(storeId, fake.url, KEY);
       await harness.svc.app.get(PaymentJournalMappingsRepository).set(storeId, 'mada', 'BNK1');
     });
 

@@ -27,11 +27,7 @@ describe.each(['16', '19'] as const)('payments and batched backfill against a %s
     fake = await startFakeOdoo({ style });
     harness = await OdooSyncHarness.start();
     storeId = uniqueStoreId();
-    await harness.configure(storeId, fake.url, KEY);
-    await waitFor(() => harness.of(Topic.StoreSyncReady, storeId)[0] ?? null, {
-      timeoutMs: 150_000,
-      description: 'sync-ready',
-    });
+    await harness.connect(storeId, fake.url, KEY);
     // The merchant maps mada to the Bank journal; cod stays unmapped.
     await harness.svc.app.get(PaymentJournalMappingsRepository).set(storeId, 'mada', 'BNK1');
   });

@@ -85,11 +85,7 @@ describe.each(['16', '19'] as const)('product variants against a %s-style Odoo',
     fake = await startFakeOdoo({ style });
     harness = await OdooSyncHarness.start();
     storeId = uniqueStoreId();
-    await harness.configure(storeId, fake.url, KEY);
-    await waitFor(() => harness.of(Topic.StoreSyncReady, storeId)[0] ?? null, {
-      timeoutMs: 150_000,
-      description: 'sync-ready',
-    });
+    await harness.connect(storeId, fake.url, KEY);
   });
 
   afterAll(async () => {
