@@ -92,7 +92,11 @@ describe('a store from install to uninstall, every service a real process', () =
     expect(skus.filter((sku) => templatesPerSku.get(sku) !== 1)).toEqual([]);
 
     // 3. New orders arrive by webhook, as the merchant's customers buy.
-    const newOrders = Array.from({ length: NEW_ORDERS }, () => sim.addOrder(store));
+    // The first is the one the warehouse ships in step 5: placed "in progress", as an order waiting to be shipped
+    // is (the simulator's random status could make it cancelled — nothing to ship — or already delivered).
+    const newOrders = Array.from({ length: NEW_ORDERS }, (_, i) =>
+      sim.addOrder(store, i === 0 ? { status: 'in_progress' } : {}),
+    );
     for (const order of newOrders) {
       await stack.poster.post(store, 'order.created', order);
     }
@@ -120,6 +124,7 @@ describe('a store from install to uninstall, every service a real process', () =
 
     // 5. An order is delivered in Odoo: its Salla status follows.
     const delivered = newOrders[0];
+    expect(sim.orderStatus(store, delivered.id)).toBe('in_progress');
     const [deliveredSaleOrder] = stack.saleOrdersFor(new Set([String(delivered.reference_id)]));
     await warehouse.deliver(deliveredSaleOrder.id as number);
     await waitFor(() => sim.orderStatus(store, delivered.id) === 'delivered', {
