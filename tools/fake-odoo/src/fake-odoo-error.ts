@@ -29,6 +29,9 @@ export const odooErrors = {
   value: (message: string) => new FakeOdooError('builtins.ValueError', message, 500),
   type: (message: string) => new FakeOdooError('builtins.TypeError', message, 422),
   unknownModel: (model: string) => new FakeOdooError('builtins.KeyError', `'${model}'`, 404),
+  /** What 16–18's `execute_kw` raises for a model the database does not have (a module not installed). */
+  noSuchObject: (model: string) =>
+    new FakeOdooError('odoo.exceptions.UserError', `Object ${model} doesn't exist`, 404),
   unknownMethod: (model: string, method: string) =>
     new FakeOdooError(
       'builtins.AttributeError',

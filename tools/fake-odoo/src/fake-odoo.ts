@@ -158,6 +158,7 @@ export async function startFakeOdoo(options: FakeOdooOptions): Promise<FakeOdoo>
     if (method.startsWith('_')) {
       throw odooErrors.accessError(`Private methods (such as '${method}') cannot be called remotely.`);
     }
+    if (protocol === 'json-rpc' && !(model in db.models)) throw odooErrors.noSuchObject(model);
     const def = findMethod(db, model, method);
     const bound = bind(def);
     const planned = faults.takeValidationError(model, method);

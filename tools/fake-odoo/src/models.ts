@@ -482,6 +482,17 @@ function stockQuant(style: FakeOdooStyle): ModelSpec {
   };
 }
 
+/** The installed models (Settings → Technical → Models): one row per model of this database, seeded. */
+function irModel(): ModelSpec {
+  return {
+    description: 'Models',
+    fields: {
+      model: { type: 'char', required: true },
+      name: { type: 'char', required: true },
+    },
+  };
+}
+
 function irModelData(): ModelSpec {
   return {
     description: 'Model Data',
@@ -682,6 +693,7 @@ export function buildModels(style: FakeOdooStyle): Record<string, ModelSpec> {
       'sale.order': saleOrder(style),
       'sale.order.line': saleOrderLine(style),
       'ir.model.data': irModelData(),
+      'ir.model': irModel(),
     }),
   );
 }
@@ -696,6 +708,9 @@ export interface SeedOptions {
 /** What a fresh database with sale_management, stock and delivery installed holds that sync relies on. */
 export function seed(db: FakeDatabase, options: SeedOptions): void {
   const make = (model: string, vals: Vals) => db.createOne(model, vals, {});
+  for (const [model, spec] of Object.entries(db.models)) {
+    make('ir.model', { model, name: spec.description });
+  }
   // Before the users: each belongs to the company, which works in SAR.
   const sar = make('res.currency', { name: 'SAR', symbol: 'ر.س' });
   make('res.currency', { name: 'USD', symbol: '$' });

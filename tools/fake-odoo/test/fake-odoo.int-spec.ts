@@ -82,6 +82,26 @@ describe('fake Odoo, 16 style', () => {
     ).toBe('odoo.exceptions.AccessDenied');
   });
 
+  it('answers a call on a model it does not have with a UserError, and lists its models in ir.model', async () => {
+    const { body } = await executeKw(fake, 'no.model', 'search_read', [[]]);
+    expect(body.error.data).toMatchObject({
+      name: 'odoo.exceptions.UserError',
+      message: "Object no.model doesn't exist",
+    });
+    const models = (await executeKw(fake, 'ir.model', 'search_read', [[]], { fields: ['model'] })).body
+      .result as Array<{ model: string }>;
+    expect(models.map((m) => m.model)).toEqual(expect.arrayContaining(['delivery.carrier', 'sale.order']));
+    const bare = await startFakeOdoo({ style: '16', deliveryApp: false });
+    try {
+      const { body: found } = await executeKw(bare, 'ir.model', 'search_read', [
+        [['model', '=', 'delivery.carrier']],
+      ]);
+      expect(found.result).toEqual([]);
+    } finally {
+      await bare.close();
+    }
+  });
+
   it('answers a method that returns None with no `result` key at all', async () => {
     const [product] = (
       await executeKw(fake, 'product.product', 'create', [[{ name: 'Stocked', type: 'product' }]])

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { PaymentMethodUpserted, ShippingMethodUpserted } from '@app/contracts';
 
 import { OdooBindings, type StoreOdoo } from '../bindings/odoo-bindings';
-import { OdooMissingRecordError } from '../odoo-client';
+import { OdooMissingRecordError, OdooValidationError } from '../odoo-client';
 import { PaymentJournals } from './payment-journals';
 import { Products } from './products';
 import type { ApplyResult } from './sync-runner';
@@ -57,9 +57,7 @@ export class CarriersAndPayments {
         message: `Shipping method "${method.name}" ${bound.created ? 'created' : 'updated'} in Odoo`,
       };
     } catch (err) {
-      // A carrier id from the local cache may be one the merchant deleted: the sync runner reads the binding
-      // from Odoo again and re-runs, and then a missing record means no delivery.carrier model at all.
-      if (err instanceof OdooMissingRecordError && !this.bindings.usedCache()) {
+      if (await this.deliveryAppMissing(odoo, err)) {
         return {
           outcome: 'failed',
           errorCode: 'odoo.delivery_missing',
@@ -68,6 +66,22 @@ export class CarriersAndPayments {
       }
       throw err;
     }
+  }
+
+  /**
+   * Whether the failure is Odoo not having `delivery.carrier` at all. 19 answers HTTP 404 for such a model, 16–18
+   * a UserError "Object delivery.carrier doesn't exist" in the Odoo user's language — so Odoo's list of installed
+   * models decides, not the message. A carrier id from the local cache may be one the merchant deleted: the sync
+   * runner then reads the binding from Odoo again and re-runs, and only that run (no cache used) is asked.
+   */
+  private async deliveryAppMissing(odoo: StoreOdoo, err: unknown): Promise<boolean> {
+    const refused = err instanceof OdooMissingRecordError || err instanceof OdooValidationError;
+    if (!refused || this.bindings.usedCache()) return false;
+    const installed = await odoo.client
+      .searchRead<{ id: number }>('ir.model', [['model', '=', 'delivery.carrier']], ['id'], { limit: 1 })
+      // Unable to tell: the original error is reported as it is.
+      .catch(() => [{ id: 0 }]);
+    return installed.length === 0;
   }
 
   async applyPayment(odoo: StoreOdoo, method: PaymentMethodUpserted): Promise<ApplyResult> {
