@@ -1,10 +1,12 @@
+import type { BindingKind } from './odoo-bindings';
+
 /**
  * Binding kinds whose Odoo id, once bound, never changes. Product and variant bindings are left out: a SKU tie
  * drops a product's binding and a variant's changed options re-point it, and another replica's memory would
  * not hear of it. A record deleted in Odoo is different: Odoo refuses the stale id, and the sync runner
  * forgets it and reads the binding from Odoo again (`OdooBindings.noting`).
  */
-const STABLE_KINDS: ReadonlySet<string> = new Set([
+const STABLE_KINDS: ReadonlySet<string> = new Set<BindingKind>([
   'category',
   'sku',
   'customer',
