@@ -195,6 +195,24 @@ describe('order buyer, shipping and payment', () => {
   );
 });
 
+describe('order versions', () => {
+  it("an order body without updated_at (Salla's own) is versioned by the webhook's time, so a late retry loses", async () => {
+    const { deps } = testDeps();
+    const input = inputOf('order.created.json');
+    expect(input.data.updated_at).toBeUndefined();
+    const [upsert] = (await translate(input, deps)).emit;
+    expect((upsert.payload as SalesOrderUpserted).sourceUpdatedAt).toBe('2022-06-26T09:21:48.000Z');
+  });
+
+  it("an order's own updated_at, when it has one, wins over the webhook's time", async () => {
+    const { deps } = testDeps();
+    const input = inputOf('order.created.json');
+    input.data = { ...input.data, updated_at: '2022-06-26 12:30:00' };
+    const [upsert] = (await translate(input, deps)).emit;
+    expect((upsert.payload as SalesOrderUpserted).sourceUpdatedAt).toBe('2022-06-26T09:30:00.000Z');
+  });
+});
+
 describe('order cancellation and refund', () => {
   it('order.cancelled publishes the current order first, then the cancellation, for the same order', async () => {
     const input = inputOf('order.cancelled.json');

@@ -81,7 +81,11 @@ async function upsertOf(
   at: OrderLocation,
 ): Promise<SalesOrderUpserted> {
   const order = await wholeOrder(input, deps, at);
-  return mapOrder(order, { fallbackCurrency: await deps.fallbackCurrency(input.storeId) });
+  const mapped = mapOrder(order, { fallbackCurrency: await deps.fallbackCurrency(input.storeId) });
+  // Salla's order bodies carry no `updated_at` (products and customers do), so the event's own time versions the
+  // order: a delivery Salla retries minutes later (after a 503) must not undo the newer events applied meanwhile.
+  // An order read back from the API is at least as new as its event, so that time is a safe lower bound too.
+  return mapped.sourceUpdatedAt ? mapped : { ...mapped, sourceUpdatedAt: input.createdAtUtc };
 }
 
 /** Every order event that changes the order itself: the whole order, every time. */
