@@ -48,6 +48,8 @@ export interface ModelSpec {
   /** Adjusts values before they are stored (defaults that depend on other values, version rules). */
   prepare?(db: FakeDatabase, vals: Vals, ctx: Ctx, existing?: Rec): Vals;
   afterCreate?(db: FakeDatabase, record: Rec, vals: Vals, ctx: Ctx): void;
+  /** Side effects of a write on other records (an archived template archives its variants). */
+  afterWrite?(db: FakeDatabase, ids: number[], vals: Vals, ctx: Ctx): void;
   /** Checked after create and write, like Python constraints and unique indexes. */
   check?(db: FakeDatabase, ids: number[]): void;
   methods?: Record<string, MethodDef>;
@@ -303,6 +305,7 @@ export class FakeDatabase {
         record.write_date = odooNow();
         record.write_uid = this.uid;
       }
+      spec.afterWrite?.(this, ids, input, ctx);
       spec.check?.(this, ids);
     } catch (err) {
       before.forEach((copy) => this.table(model).set(copy.id, copy));

@@ -146,6 +146,14 @@ function productTemplate(style: FakeOdooStyle): ModelSpec {
       }
       return vals;
     },
+    afterWrite: (db, ids, vals, ctx) => {
+      // product.template.write: (un)archiving a template (un)archives its variants.
+      if (!('active' in vals)) return;
+      const variants = db.search('product.product', [['product_tmpl_id', 'in', ids]], {
+        ctx: { active_test: false },
+      });
+      if (variants.length > 0) db.write('product.product', variants, { active: vals.active }, ctx);
+    },
     afterCreate: (db, template, vals, ctx) => {
       if (vals.__from_child) return; // created by product.product.create, which makes the variant itself
       const pending = pendingVariantValues.get(template.id) ?? {};

@@ -18,6 +18,7 @@ export {
   type OdooProtocol,
 } from './odoo-errors';
 export type { OdooContext, OdooDomain, OdooRecord, OdooValues, SearchReadOptions } from './odoo-transport';
+export { WITH_ARCHIVED } from './odoo-transport';
 export {
   JSON2_MIN_MAJOR,
   MIN_SUPPORTED_MAJOR,

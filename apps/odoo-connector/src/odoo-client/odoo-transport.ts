@@ -5,6 +5,9 @@ export type OdooContext = Record<string, unknown>;
 export type OdooValues = Record<string, unknown>;
 export type OdooRecord = Record<string, unknown> & { id: number };
 
+/** Search context that includes archived records, which Odoo's searches leave out by default. */
+export const WITH_ARCHIVED: OdooContext = { active_test: false };
+
 export interface SearchReadOptions {
   limit?: number;
   offset?: number;

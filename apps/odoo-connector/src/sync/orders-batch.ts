@@ -4,6 +4,7 @@ import type { SalesOrderUpserted } from '@app/contracts';
 
 import { BatchBindings, type BatchRecord } from '../bindings/batch-bindings';
 import { type BindingTarget, OdooBindings, type StoreOdoo } from '../bindings/odoo-bindings';
+import { WITH_ARCHIVED } from '../odoo-client';
 import { type DraftLine, roundMoney } from './order-amounts';
 import { type OrderCurrency, orderCurrency } from './order-currency';
 import { OdooLookups } from './odoo-lookups';
@@ -192,7 +193,8 @@ export class OrdersBatch {
       'product.product',
       [['product_tmpl_id', 'in', [...new Set(templates.values())]]],
       ['product_tmpl_id'],
-      { order: 'id asc' },
+      // Archived too (a product hidden in Salla), the active variant first: as Products.variantForLine.
+      { order: 'active desc, id asc', context: WITH_ARCHIVED },
     );
     const firstVariant = new Map<number, number>();
     for (const row of rows)

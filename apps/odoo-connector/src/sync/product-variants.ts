@@ -12,7 +12,7 @@ import {
   OdooBindings,
   type StoreOdoo,
 } from '../bindings/odoo-bindings';
-import { type OdooDomain, OdooValidationError, type OdooValues } from '../odoo-client';
+import { type OdooDomain, OdooValidationError, type OdooValues, WITH_ARCHIVED } from '../odoo-client';
 import { priceExtras } from './product-variant-prices';
 import type { ApplyResult } from './sync-runner';
 
@@ -223,7 +223,8 @@ export class ProductVariants {
       PRODUCT,
       [['product_tmpl_id', '=', templateId]],
       ['product_template_attribute_value_ids', 'default_code', 'barcode'],
-      { order: 'id asc' },
+      // A product hidden in Salla has its template and variants archived; its next change still finds them.
+      { order: 'id asc', context: WITH_ARCHIVED },
     );
     return new Map(rows.map((r) => [combinationKey(r.product_template_attribute_value_ids), r]));
   }

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { CategoryUpserted, ProductUpserted } from '@app/contracts';
 
 import { type BindingTarget, OdooBindings, type StoreOdoo } from '../bindings/odoo-bindings';
-import { OdooMissingRecordError, type OdooValues, type ProductKind } from '../odoo-client';
+import { OdooMissingRecordError, type OdooValues, type ProductKind, WITH_ARCHIVED } from '../odoo-client';
 import { ensureAfterRival, hasVariants, ProductVariants } from './product-variants';
 import type { ApplyResult } from './sync-runner';
 
@@ -229,20 +229,19 @@ export class Products {
       'product.product',
       [['default_code', '=', sku]],
       ['id'],
-      {
-        limit: 1,
-        order: 'id asc',
-      },
+      { limit: 1, order: 'active desc, id asc', context: WITH_ARCHIVED },
     );
     return rows[0]?.id ?? null;
   }
 
   private async variantOf(odoo: StoreOdoo, templateId: number): Promise<number> {
+    // Archived ones too: a product hidden in Salla is archived in Odoo with its variants, and its orders still
+    // need it (Odoo takes an archived product on an order line written over the API).
     const rows = await odoo.client.searchRead<{ id: number }>(
       'product.product',
       [['product_tmpl_id', '=', templateId]],
       ['id'],
-      { limit: 1, order: 'id asc' },
+      { limit: 1, order: 'active desc, id asc', context: WITH_ARCHIVED },
     );
     // Deleted in Odoo since it was bound (or its variants were): a missing record, so the sync runner reads the
     // bindings from Odoo again and the product is created anew.
@@ -289,7 +288,8 @@ export class Products {
       'product.product',
       [['default_code', '=', sku]],
       ['product_tmpl_id'],
-      { limit: 1, order: 'id asc' },
+      // An archived product with the SKU is the same item (and Odoo's barcode check counts archived ones too).
+      { limit: 1, order: 'active desc, id asc', context: WITH_ARCHIVED },
     );
     const ref = rows[0]?.product_tmpl_id;
     return ref ? ref[0] : null;
@@ -301,7 +301,8 @@ export class Products {
       'product.product',
       [['barcode', '=', barcode]],
       ['product_tmpl_id'],
-      { limit: 1 },
+      // Archived too: Odoo refuses a second product with the barcode even when the first is archived.
+      { limit: 1, order: 'active desc, id asc', context: WITH_ARCHIVED },
     );
     const ref = rows[0]?.product_tmpl_id;
     return ref ? ref[0] : null;

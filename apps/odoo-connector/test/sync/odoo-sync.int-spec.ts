@@ -3,6 +3,7 @@ import { type FakeOdoo, startFakeOdoo } from '@app/fake-odoo';
 import { waitFor } from '@app/testing';
 
 import { OdooSyncHarness, uniqueStoreId } from './odoo-sync-harness';
+import { paidOrder, plainProduct } from './paid-order.fixture';
 
 // The service starts from the earliest offset of shared topics: other suites' backlog can delay our events.
 jest.setTimeout(300_000);
@@ -259,6 +260,37 @@ describe.each(['16', '19'] as const)('odoo-connector sync against a %s-style Odo
     expect(fake.records('product.template').filter((t) => t.name === `Product ${sku}-a`)[0]).toMatchObject(
       storable,
     );
+  });
+
+  it('a product hidden in Salla is archived in Odoo, and an order for it still becomes a sale order', async () => {
+    const orderId = `${style}${Date.now() % 1_000_000}`;
+    const order = paidOrder(orderId, { payment: { methodCode: 'mada', status: 'pending' } });
+    const [line] = order.lines;
+    const product = {
+      ...plainProduct(line.productId!, 'Oud oil', line.sku!),
+      sourceUpdatedAt: '2026-11-01T00:00:00.000Z',
+    };
+    await harness.send(Topic.CatalogProductUpserted, storeId, product);
+    await harness.waitActivity(storeId, (l) => l.entityId === product.productId, 'product');
+    await harness.send(Topic.CatalogProductUpserted, storeId, {
+      ...product,
+      isActive: false,
+      sourceUpdatedAt: '2026-11-02T00:00:00.000Z',
+    });
+    await waitFor(
+      () => fake.records('product.product').find((p) => p.default_code === line.sku)?.active === false,
+      {
+        description: 'variant archived with its template',
+      },
+    );
+
+    await harness.send(Topic.SalesOrderUpserted, storeId, order);
+    const synced = await harness.waitActivity(storeId, (l) => l.entityId === orderId, 'order');
+    expect(synced).toMatchObject({ outcome: 'ok' });
+    const [saleOrder] = ordersOf(fake, order.referenceId);
+    const variant = fake.records('product.product').find((p) => p.default_code === line.sku)!;
+    const lines = fake.records('sale.order.line').filter((l) => l.order_id === saleOrder.id);
+    expect(lines.map((l) => l.product_id)).toContain(variant.id);
   });
 
   it('Odoo answering 5xx twice then OK → the category is applied once', async () => {
