@@ -55,14 +55,13 @@ export class PendingStockSetsRepository extends StoreScopedRepository<PendingSto
     );
   }
 
-  /** Items of any store that waited at least until `cutoff`, oldest first (the flusher groups them by store). */
-  async due(cutoff: Date, limit: number): Promise<Stored<PendingStockSet>[]> {
-    return this.model
-      .find({ firstAt: { $lte: cutoff } })
-      .sort({ firstAt: 1 })
-      .limit(limit)
-      .lean<Stored<PendingStockSet>[]>()
-      .exec();
+  /**
+   * The stores with an item that waited at least until `cutoff`. Stores, not items: a store with thousands of
+   * items Salla keeps refusing must not fill every pass and starve the others.
+   */
+  async dueStores(cutoff: Date): Promise<string[]> {
+    const ids: unknown[] = await this.model.distinct('storeId', { firstAt: { $lte: cutoff } }).exec();
+    return ids.map(String);
   }
 
   /** All pending items of one store (a flush sends everything the store has, due or not). */

@@ -21,6 +21,7 @@ import { StoreNotCallableError } from '../tokens';
 
 import type { PendingStockSet } from './pending-stock-set.schema';
 import { PendingStockSetsRepository } from './pending-stock-sets.repository';
+import { StoreRetryBackoff } from '../store-retry-backoff';
 
 const pushed = metrics.counter(
   'salla.stock.items.pushed',
@@ -72,6 +73,7 @@ export class StockFlusher implements OnApplicationBootstrap, OnApplicationShutdo
   private readonly logger = new Logger(StockFlusher.name);
   private readonly owner = `stock-flusher:${randomUUID()}`;
   private readonly task: PeriodicTask;
+  private readonly backoff = new StoreRetryBackoff();
   private stopped = false;
 
   constructor(
@@ -97,13 +99,13 @@ export class StockFlusher implements OnApplicationBootstrap, OnApplicationShutdo
     return this.task.stop();
   }
 
-  /** One pass over the stores with due items (the task runs one at a time). */
+  /** One pass over the stores with due items (the task runs one at a time); stores Salla just failed wait. */
   private async flushDue(): Promise<void> {
     const cutoff = new Date(Date.now() - this.config.STOCK_COALESCE_WINDOW_MS);
-    const due = await this.pending.due(cutoff, 1000);
-    const stores = [...new Set(due.map((d) => d.storeId))];
+    const stores = await this.pending.dueStores(cutoff);
     for (const storeId of stores) {
       if (this.stopped) break;
+      if (!this.backoff.ready(storeId)) continue;
       await this.flushStore(storeId);
     }
   }
@@ -156,6 +158,7 @@ export class StockFlusher implements OnApplicationBootstrap, OnApplicationShutdo
             durationMs,
           });
         }
+        this.backoff.succeeded(storeId);
         return true;
       } catch (err) {
         if (err instanceof StoreNotCallableError) {
@@ -185,11 +188,14 @@ export class StockFlusher implements OnApplicationBootstrap, OnApplicationShutdo
           remaining = remaining.filter((_, i) => !refused.has(i));
           continue;
         }
-        // Transient (rate limit, 5xx, timeout): everything stays pending for the next tick.
+        // Rate limit, 5xx, timeout, a token or scope Salla refused: everything stays pending, and the store
+        // waits (StoreRetryBackoff) before its next try.
+        const retryInMs = this.backoff.failed(storeId);
         this.logger.warn({
           msg: 'stock bulk push failed; will retry',
           storeId,
           items: remaining.length,
+          retryInMs,
           err,
         });
         return false;
