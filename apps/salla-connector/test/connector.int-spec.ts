@@ -102,6 +102,77 @@ describe('salla-connector: webhooks to canonical events', () => {
     );
   });
 
+  it("a store whose stock Salla keeps refusing neither holds up another store's stock nor is retried every pass", async () => {
+    const failing = uniqueStoreId();
+    const healthy = uniqueStoreId();
+    await h.install(failing);
+    await h.install(healthy);
+    // The app lost the products scope for this store: every call answers 403 (not Salla's abuse block).
+    h.sim.failNext(failing, { status: 403, count: 100_000 });
+    const bulk = (storeId: string) =>
+      h.sim.callsFor(storeId).filter((c) => c.route === '/products/quantities/bulk');
+    // More items than one pass used to read (1,000, oldest first): they filled every pass.
+    const stale = Array.from({ length: 1_200 }, (_, i) => ({
+      envelope: newEnvelope(Topic.InventoryLevelSet, failing, {
+        identifierType: 'sku' as const,
+        identifier: `GONE-${i}`,
+        quantity: i,
+        mode: 'overwrite' as const,
+      }),
+      key: `${failing}:sku:GONE-${i}`,
+    }));
+    await h.publisher.publishMany(Topic.InventoryLevelSet, stale);
+    await waitFor(async () => Promise.resolve(bulk(failing).length > 0 || null), {
+      timeoutMs: 60_000,
+      description: "the failing store's first push",
+    });
+    const firstTry = Date.now();
+
+    const [product] = h.sim.seedProducts(healthy, 1);
+    await h.send(Topic.InventoryLevelSet, healthy, {
+      identifierType: 'sku',
+      identifier: String(product.sku),
+      quantity: 42,
+      mode: 'overwrite',
+    });
+    await waitFor(
+      async () => Promise.resolve(h.sim.quantityOf(healthy, { sku: String(product.sku) }) === 42 || null),
+      {
+        timeoutMs: 60_000,
+        description: "the healthy store's stock in Salla",
+      },
+    );
+    // A pass runs every second; the failing store waits 2.5–5 s, then 5–10 s... between its tries.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, firstTry + 10_000 - Date.now())));
+    expect(bulk(failing).length).toBeLessThanOrEqual(4);
+  });
+
+  it('a backfill Salla refuses (the app lost a permission) ends saying why instead of asking again every second', async () => {
+    const storeId = uniqueStoreId();
+    await h.install(storeId);
+    h.sim.seedCategories(storeId, 3);
+    h.sim.failNext(storeId, { status: 403, count: 100_000 });
+    await h.send(Topic.BackfillRequested, storeId, {
+      runId: 'refused',
+      resources: ['categories'],
+      requestedBy: 'test',
+    });
+    const refused = await waitFor(
+      async () =>
+        Promise.resolve(
+          h.log
+            .of(Topic.OpsSyncResult, storeId)
+            .find((e) => e.payload.errorCode === 'salla.backfill_refused') ?? null,
+        ),
+      { timeoutMs: 60_000, description: 'the backfill refused line' },
+    );
+    expect(refused.payload).toMatchObject({ outcome: 'failed' });
+    expect(String(refused.payload.message)).toContain('start the backfill again');
+    const calls = h.sim.callsFor(storeId).length;
+    await new Promise((resolve) => setTimeout(resolve, 4_000)); // four of the worker's polls
+    expect(h.sim.callsFor(storeId).length).toBe(calls);
+  });
+
   it('an order status command moves the Salla order and says so in the activity log; a refused one dead-letters with the reason', async () => {
     const storeId = uniqueStoreId();
     await h.install(storeId);

@@ -17,9 +17,10 @@ import type { Stored } from '@app/persistence';
 
 import { ActivityLog } from '../activity/activity-log';
 import { CanonicalPublisher } from '../activity/canonical-publisher';
-import { SallaApiClient } from '../salla-api';
+import { SallaApiClient, SallaApiError } from '../salla-api';
 import type { SallaConnectorEnv } from '../salla-connector.env';
 import { MongoLeases } from '@app/persistence';
+import { StoreRetryBackoff } from '../store-retry-backoff';
 import { StoresRepository } from '../stores/stores.repository';
 import { StoreNotCallableError } from '../tokens';
 
@@ -52,6 +53,7 @@ export class BackfillWorker implements OnApplicationBootstrap, OnApplicationShut
     everyMs: POLL_MS,
     logger: this.logger,
   });
+  private readonly backoff = new StoreRetryBackoff();
   private stopped = false;
 
   constructor(
@@ -85,7 +87,7 @@ export class BackfillWorker implements OnApplicationBootstrap, OnApplicationShut
     if (this.inFlight.size >= MAX_CONCURRENT_RUNS) return;
     for (const run of await this.runs.active(50)) {
       if (this.stopped || this.inFlight.size >= MAX_CONCURRENT_RUNS) break;
-      if (this.inFlight.has(run.storeId)) continue;
+      if (this.inFlight.has(run.storeId) || !this.backoff.ready(run.storeId)) continue;
       const lease = this.leaseKey(run.storeId);
       if (!(await this.leases.tryAcquire(lease, this.owner, this.config.BACKFILL_LEASE_TTL_MS))) continue;
       const work = this.execute(run)
@@ -139,6 +141,7 @@ export class BackfillWorker implements OnApplicationBootstrap, OnApplicationShut
         const finished = await this.backfillResource(run, resource, progress, currency);
         if (!finished) return; // stopping: the lease lapses and the run resumes from the checkpoint
       }
+      this.backoff.succeeded(storeId);
       await this.runs.finish(storeId, runId, 'completed', null, new Date());
       await this.activity.record(storeId, {
         direction: 'salla_to_odoo',
@@ -163,11 +166,30 @@ export class BackfillWorker implements OnApplicationBootstrap, OnApplicationShut
         });
         return;
       }
-      // Transient (Salla down, rate limited beyond the retries): the run stays open and is picked up again.
+      if (err instanceof SallaApiError && err.permanent) {
+        // A refused scope, a token Salla no longer takes after renewal, an answer that is not a list: asking
+        // again changes nothing, so the run ends saying why instead of asking every second for ever.
+        const message = `Backfill stopped: ${err.message}. Once the cause is fixed (for example the app's permissions in Salla), start the backfill again`;
+        await this.runs.finish(storeId, runId, 'failed', message, new Date());
+        await this.activity.record(storeId, {
+          direction: 'salla_to_odoo',
+          entityType: 'store',
+          entityId: storeId,
+          outcome: 'failed',
+          errorCode: 'salla.backfill_refused',
+          message,
+          eventId: randomUUID(),
+        });
+        return;
+      }
+      // Transient (Salla down, rate limited beyond the retries): the run stays open and is picked up again
+      // after the store's backoff.
+      const retryInMs = this.backoff.failed(storeId);
       this.logger.warn({
         msg: 'backfill paused by an error; resumes from its checkpoint',
         storeId,
         runId,
+        retryInMs,
         err,
       });
     }
