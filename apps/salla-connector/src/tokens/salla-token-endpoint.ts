@@ -1,3 +1,5 @@
+import { Agent, fetch } from 'undici';
+
 /** Salla documents access tokens as valid for 14 days; used only when a token answer names no expiry. */
 const DEFAULT_ACCESS_TOKEN_LIFETIME_S = 14 * 24 * 3600;
 
@@ -49,7 +51,17 @@ const NOT_SENT_CODES = new Set([
 
 /** Salla's token endpoint, refresh grant only (the install's code exchange lives in the gateway). */
 export class SallaTokenEndpoint {
-  constructor(private readonly options: SallaTokenEndpointOptions) {}
+  /**
+   * Connecting gets at most half the request's time (5 s at most), so a connection that never opens (SYNs
+   * dropped during a network partition) ends as UND_ERR_CONNECT_TIMEOUT — not sent — before the request's own
+   * timeout, which would leave "Salla may have spent the refresh token" and lock the store out for nothing.
+   */
+  private readonly dispatcher: Agent;
+
+  constructor(private readonly options: SallaTokenEndpointOptions) {
+    const connectTimeoutMs = Math.max(100, Math.min(5_000, Math.floor(options.timeoutMs / 2)));
+    this.dispatcher = new Agent({ connect: { timeout: connectTimeoutMs } });
+  }
 
   /** Sends the refresh token once; never throws, never retries. */
   async refresh(refreshToken: string, now: () => Date): Promise<RefreshOutcome> {
@@ -60,7 +72,7 @@ export class SallaTokenEndpoint {
       client_id: clientId,
       client_secret: clientSecret,
     });
-    let res: Response;
+    let res: Awaited<ReturnType<typeof fetch>>;
     let text: string;
     try {
       res = await fetch(`${oauthUrl.replace(/\/+$/, '')}/token`, {
@@ -69,6 +81,7 @@ export class SallaTokenEndpoint {
         body: form.toString(),
         redirect: 'error',
         signal: AbortSignal.timeout(timeoutMs),
+        dispatcher: this.dispatcher,
       });
       text = await res.text();
     } catch (err) {

@@ -24,6 +24,7 @@ import {
   refreshCalls,
   startScriptedTokenEndpoint,
 } from './custody-fixture';
+import { BlackHoleListener } from '../support/black-hole-listener';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -295,6 +296,26 @@ describe('Salla token custody across three instances (real MongoDB-wire server, 
     ).toEqual([refreshToken]);
     expect(renewed).not.toBe(accessToken);
     secrets.add(renewed);
+  });
+
+  it('a token endpoint whose connections never open (a partition) leaves the refresh token usable', async () => {
+    const storeId = newStoreId();
+    const { accessToken } = await installed(storeId, 10 * MINUTE);
+    const hole = await BlackHoleListener.start();
+    try {
+      const [partitioned] = await custodies([instances[0]], {
+        oauthUrl: `http://127.0.0.1:${hole.port}/oauth2`,
+        logger: log.logger,
+        ...FAST,
+      });
+      expect(await partitioned.custody.accessTokenFor(storeId)).toBe(accessToken);
+      const doc = await raw(storeId);
+      expect(doc).toMatchObject({ status: 'active' });
+      // No "Salla may have spent it" marker: the next refresh sends the same token instead of locking the store.
+      expect(doc).not.toHaveProperty('refreshAttempt');
+    } finally {
+      await hole.close();
+    }
   });
 
   it('a refusal other than invalid_grant (wrong client secret) leaves the refresh token usable', async () => {
