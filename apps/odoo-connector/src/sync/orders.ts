@@ -120,10 +120,11 @@ export class Orders {
       current = await this.read(odoo, bound.id);
     }
 
-    const flagged = amountsFlag(order, current, currency);
+    // A cancellation applies whatever the amounts: the order is off either way.
+    const flagged = isCancelled(order) ? null : amountsFlag(order, current, currency);
     if (flagged) {
       await this.bindings.markApplied(odoo, bindingName, order.sourceUpdatedAt);
-      return flagged;
+      return linesNote ? changedAfterConfirmation(order, current, currency) : flagged;
     }
     const action = await this.applyStatus(odoo, order, current);
     await this.bindings.markApplied(odoo, bindingName, order.sourceUpdatedAt);
@@ -194,7 +195,7 @@ export class Orders {
     const ref = order.referenceId;
     const name = this.bindings.nameOf(odoo.storeId, { kind: 'order', sallaId: order.orderId });
     await this.bindings.markApplied(odoo, name, order.sourceUpdatedAt);
-    const flagged = amountsFlag(order, current, currency);
+    const flagged = isCancelled(order) ? null : amountsFlag(order, current, currency);
     if (flagged) return flagged;
     const action = await this.applyStatus(odoo, order, current);
     const total = roundMoney(Number(order.totals.total), currency.decimals).toFixed(currency.decimals);
@@ -361,6 +362,23 @@ export class Orders {
       );
     });
   }
+}
+
+/**
+ * A confirmed order whose lines changed in Salla: Odoo's lines are left alone (its deliveries, invoice and payment
+ * follow them), so the merchant is told to edit it there — not the tax hint of a fresh order's mismatch.
+ */
+function changedAfterConfirmation(
+  order: SalesOrderUpserted,
+  current: OdooOrder,
+  currency: OrderCurrency,
+): ApplyResult {
+  const print = (value: number) => roundMoney(value, currency.decimals).toFixed(currency.decimals);
+  return {
+    outcome: 'failed',
+    errorCode: 'order.changed_after_confirmation',
+    message: `Order #${order.referenceId} changed in Salla after it was confirmed in Odoo (${current.name}): its total there is ${print(Number(order.totals.total))} ${order.currency}, Odoo's ${print(current.amount_total)}. The lines of a confirmed order are not rewritten, so edit ${current.name} in Odoo to match`,
+  };
 }
 
 /**

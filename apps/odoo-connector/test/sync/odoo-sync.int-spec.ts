@@ -176,6 +176,49 @@ describe.each(['16', '19'] as const)('odoo-connector sync against a %s-style Odo
     expect(ordersOf(fake, o.referenceId)[0].state).toBe('draft');
   });
 
+  it('an order changed in Salla after Odoo confirmed it is reported as such, and its cancellation still applies', async () => {
+    const o = order(`${style}08${Date.now() % 100000}`);
+    await harness.send(Topic.SalesOrderUpserted, storeId, {
+      ...o,
+      sourceUpdatedAt: '2026-11-01T00:00:00.000Z',
+    });
+    await harness.waitActivity(
+      storeId,
+      (l) => l.entityId === o.orderId && l.outcome === 'ok',
+      'order confirmed',
+    );
+    expect(ordersOf(fake, o.referenceId)[0].state).toBe('sale');
+
+    // The customer adds an item in Salla: 250 → 350 before tax.
+    const [first, second] = o.lines;
+    const grown = {
+      ...o,
+      lines: [{ ...first, quantity: 3 }, second],
+      totals: { ...o.totals, subtotal: '350', tax: '54', total: '414' },
+      sourceUpdatedAt: '2026-11-02T00:00:00.000Z',
+    };
+    await harness.send(Topic.SalesOrderUpserted, storeId, grown);
+    const changed = await harness.waitActivity(
+      storeId,
+      (l) => l.entityId === o.orderId && l.outcome === 'failed',
+      'changed after confirmation',
+    );
+    expect(changed).toMatchObject({ errorCode: 'order.changed_after_confirmation' });
+    expect(String(changed.message)).toContain('after it was confirmed in Odoo');
+    expect(String(changed.message)).not.toContain('sales tax');
+
+    await harness.send(Topic.SalesOrderUpserted, storeId, {
+      ...grown,
+      status: { slug: 'canceled' },
+      payment: { ...grown.payment, status: 'cancelled' },
+      sourceUpdatedAt: '2026-11-03T00:00:00.000Z',
+    });
+    await waitFor(() => ordersOf(fake, o.referenceId)[0].state === 'cancel' || null, {
+      timeoutMs: 60_000,
+      description: 'order cancelled in Odoo',
+    });
+  });
+
   it('the same order event 5× at once → one sale.order', async () => {
     const o = order(`${style}1${Date.now() % 100000}`);
     // Different keys spread the copies over partitions, so they really run concurrently.
