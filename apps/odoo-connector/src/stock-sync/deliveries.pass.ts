@@ -7,7 +7,7 @@ import { EventPublisher, newEnvelope } from '@app/messaging';
 
 import { ActivityLog } from '../activity/activity-log';
 import { DeliveredOrdersRepository } from './delivered-orders.repository';
-import { type DonePicking, OdooDeliveriesReader } from './odoo-deliveries-reader';
+import { type DonePicking, FINISHED, OdooDeliveriesReader } from './odoo-deliveries-reader';
 import { MAX_PAGES, PAGE_SIZE, type PollContext } from './poll-context';
 import type { DeliveredStatus } from './stock-sync-state.schema';
 import { StockSyncStateRepository } from './stock-sync-state.repository';
@@ -55,7 +55,7 @@ export class DeliveriesPass {
     let cursor: WriteDateCursor = { at: state.pickingCursor, afterId: state.pickingAfterId ?? null };
     const sent: OrderStatusSent[] = [];
     for (let page = 0; page < MAX_PAGES; page++) {
-      const pickings = await this.reader.donePickings(client, cursor, PAGE_SIZE);
+      const pickings = await this.reader.finishedPickings(client, cursor, PAGE_SIZE);
       if (pickings.length > 0) sent.push(...(await this.announce(storeId, client, pickings, status)));
       const last = pickings[pickings.length - 1];
       const more = pickings.length === PAGE_SIZE;
@@ -75,7 +75,7 @@ export class DeliveriesPass {
       'stock.picking',
       [
         ['picking_type_code', '=', 'outgoing'],
-        ['state', '=', 'done'],
+        ['state', 'in', FINISHED],
       ],
       ['write_date'],
       { limit: 1, order: 'write_date desc, id desc' },
@@ -96,12 +96,19 @@ export class DeliveriesPass {
     const sallaIds = await this.reader.sallaOrderIds(client, storeId, orderIds);
     if (sallaIds.size === 0) return [];
     const stillOpen = await this.reader.withOpenDeliveries(client, [...sallaIds.keys()]);
+    // A cancelled delivery finishes an order only when something of it was shipped (not a cancelled order).
+    const cancelledFor = pickings.filter((p) => p.state === 'cancel' && p.saleOrderId !== null);
+    const shipped = await this.reader.withDoneDeliveries(
+      client,
+      [...new Set(cancelledFor.map((p) => p.saleOrderId!))].filter((id) => sallaIds.has(id)),
+    );
     const already = await this.delivered.alreadySent(storeId, [...sallaIds.values()]);
     const sent: OrderStatusSent[] = [];
     for (const picking of pickings) {
       const odooOrderId = picking.saleOrderId;
       const orderId = odooOrderId === null ? undefined : sallaIds.get(odooOrderId);
       if (odooOrderId === null || !orderId || stillOpen.has(odooOrderId) || already.has(orderId)) continue;
+      if (picking.state === 'cancel' && !shipped.has(odooOrderId)) continue;
       const command = new SalesOrderStatusSet();
       command.orderId = orderId;
       if (status.slug) command.slug = status.slug;
@@ -127,7 +134,10 @@ export class DeliveriesPass {
         entityType: 'order',
         entityId: orderId,
         outcome: 'ok',
-        message: `Delivery ${picking.name} was validated in Odoo: the Salla order is set to status ${label}`,
+        message:
+          picking.state === 'done'
+            ? `Delivery ${picking.name} was validated in Odoo: the Salla order is set to status ${label}`
+            : `The backorder ${picking.name} was cancelled in Odoo and the rest of the order had shipped: the Salla order is set to status ${label}`,
         eventId: randomUUID(),
       });
       sent.push({ orderId, slug: command.slug, statusId: command.statusId, picking: picking.name });

@@ -11,12 +11,17 @@ import { fromCursor, WRITE_DATE_ORDER, type WriteDateCursor } from './write-date
 export interface DonePicking {
   id: number;
   name: string;
+  /** `done`, or `cancel`: a cancelled backorder may be what finishes an order's deliveries. */
+  state: 'done' | 'cancel';
   writeDate: string;
   /** The sale order it delivers (`sale_id`, else the order named by `origin`); null for other deliveries. */
   saleOrderId: number | null;
 }
 
 type Many2one = [number, string] | false;
+
+/** The states of a customer delivery that is over. */
+export const FINISHED = ['done', 'cancel'];
 
 /** Reads finished customer deliveries from one store's Odoo and traces them back to Salla orders. */
 @Injectable()
@@ -27,18 +32,22 @@ export class OdooDeliveriesReader {
     @Inject(APP_CONFIG) private readonly config: OdooConnectorEnv,
   ) {}
 
-  /** One page of outgoing pickings in state done written since `cursor` (validation writes them). */
-  async donePickings(client: OdooClient, cursor: WriteDateCursor, limit: number): Promise<DonePicking[]> {
+  /**
+   * One page of outgoing pickings that were finished — validated, or cancelled (the backorder of a partial
+   * shipment the merchant will not send) — since `cursor` (either writes them).
+   */
+  async finishedPickings(client: OdooClient, cursor: WriteDateCursor, limit: number): Promise<DonePicking[]> {
     const rows = await client.searchRead<{
       id: number;
       name: string;
+      state: 'done' | 'cancel';
       write_date: string;
       sale_id: Many2one;
       origin: string | false;
     }>(
       'stock.picking',
-      [['picking_type_code', '=', 'outgoing'], ['state', '=', 'done'], ...fromCursor(cursor)],
-      ['name', 'write_date', 'sale_id', 'origin'],
+      [['picking_type_code', '=', 'outgoing'], ['state', 'in', FINISHED], ...fromCursor(cursor)],
+      ['name', 'state', 'write_date', 'sale_id', 'origin'],
       { limit, order: WRITE_DATE_ORDER },
     );
     // `sale_id` is set by sale_stock; a delivery created by hand may only name the order in `origin`.
@@ -55,6 +64,7 @@ export class OdooDeliveriesReader {
     return rows.map((row) => ({
       id: row.id,
       name: row.name,
+      state: row.state,
       writeDate: row.write_date,
       saleOrderId: row.sale_id ? row.sale_id[0] : row.origin ? (byName.get(row.origin) ?? null) : null,
     }));
@@ -73,6 +83,21 @@ export class OdooDeliveriesReader {
       ['sale_id'],
     );
     return new Set(open.filter((p) => p.sale_id).map((p) => (p.sale_id as [number, string])[0]));
+  }
+
+  /** The orders among `orderIds` with at least one customer delivery done (something was shipped). */
+  async withDoneDeliveries(client: OdooClient, orderIds: readonly number[]): Promise<Set<number>> {
+    if (orderIds.length === 0) return new Set();
+    const done = await client.searchRead<{ id: number; sale_id: Many2one }>(
+      'stock.picking',
+      [
+        ['sale_id', 'in', [...orderIds]],
+        ['picking_type_code', '=', 'outgoing'],
+        ['state', '=', 'done'],
+      ],
+      ['sale_id'],
+    );
+    return new Set(done.filter((p) => p.sale_id).map((p) => (p.sale_id as [number, string])[0]));
   }
 
   /** Odoo sale.order id → Salla order id, for the orders this store's sync created (its order bindings). */

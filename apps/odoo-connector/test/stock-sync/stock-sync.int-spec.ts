@@ -202,6 +202,46 @@ describe.each(['16', '19'] as const)('Odoo → Salla stock and delivery status, 
     expect(statuses()).toEqual([]);
   });
 
+  it('an order shipped in part, whose backorder is then cancelled, is delivered once the backorder is cancelled', async () => {
+    const order = confirmedOrder(db, ids.B, { storeId, sallaId: '7700456' });
+    const [first] = deliveriesOf(db, order);
+    // What Odoo's "Create Backorder" leaves: a second delivery for the rest of the order.
+    const backorder = db.createOne(
+      'stock.picking',
+      {
+        name: `${String(first.name)}-BO`,
+        picking_type_id: first.picking_type_id,
+        state: 'assigned',
+        sale_id: order,
+        origin: first.origin,
+        partner_id: first.partner_id,
+        location_id: first.location_id,
+        location_dest_id: first.location_dest_id,
+      },
+      { __system: true },
+    );
+    await harness.poll(storeId);
+    forget();
+
+    validateDelivery(db, first.id);
+    await harness.poll(storeId);
+    await harness.settle();
+    expect(statuses()).toEqual([]); // the backorder is still to ship
+
+    // Days later in real life, other deliveries are validated meanwhile (a second later at least here: the poll
+    // reads its last second again) and the poll moves past the first one.
+    const later = () => new Promise((resolve) => setTimeout(resolve, 1_100));
+    await later();
+    validateDelivery(db, deliveriesOf(db, confirmedOrder(db, ids.B))[0].id);
+    await harness.poll(storeId);
+    await later();
+    db.spec('stock.picking').methods!.action_cancel.run(db, 'stock.picking', [backorder], {}, {});
+    const outcome = await harness.poll(storeId);
+    await harness.settle();
+    expect(outcome).toMatchObject({ orderStatuses: [{ orderId: '7700456', slug: 'delivered' }] });
+    expect(statuses()).toEqual([expect.objectContaining({ orderId: '7700456', slug: 'delivered' })]);
+  });
+
   it("the merchant's stock location (app setting) is the one mirrored; one that is not in Odoo pauses, saying so", async () => {
     const shopStore = uniqueStoreId();
     const wrongStore = uniqueStoreId();
