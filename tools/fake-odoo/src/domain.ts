@@ -149,10 +149,17 @@ function compare(a: unknown, b: unknown, operator: string): boolean {
   }
 }
 
+/** SQL LIKE as Postgres reads it: `%` any run, `_` any one character, a backslash makes the next one literal. */
 function likePattern(pattern: string, insensitive: boolean): RegExp {
-  const escaped = pattern
-    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-    .replace(/%/g, '.*')
-    .replace(/_/g, '.');
-  return new RegExp(`^${escaped}$`, insensitive ? 'i' : '');
+  let source = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const char = pattern[i];
+    if (char === '\\' && i + 1 < pattern.length) source += literal(pattern[++i]);
+    else if (char === '%') source += '.*';
+    else if (char === '_') source += '.';
+    else source += literal(char);
+  }
+  return new RegExp(`^${source}$`, insensitive ? 'is' : 's');
 }
+
+const literal = (char: string): string => char.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');

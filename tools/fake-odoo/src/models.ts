@@ -231,6 +231,8 @@ function saleOrder(style: FakeOdooStyle): ModelSpec {
         default: (db: FakeDatabase) => `S${String(db.scan('sale.order').length + 1).padStart(5, '0')}`,
       },
       partner_id: m2o('res.partner', { required: true }),
+      // Computed from the customer in Odoo when not given (its delivery contact, else itself).
+      partner_shipping_id: m2o('res.partner'),
       client_order_ref: char,
       origin: char,
       note: text,

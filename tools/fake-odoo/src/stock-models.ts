@@ -167,7 +167,7 @@ function createDelivery(db: FakeDatabase, order: Rec): void {
       state: 'assigned',
       sale_id: order.id,
       origin: order.name,
-      partner_id: order.partner_id,
+      partner_id: order.partner_shipping_id || order.partner_id,
       location_id: type.default_location_src_id,
       location_dest_id: type.default_location_dest_id,
     },
@@ -253,6 +253,21 @@ export function withStockModels(
   const cancel = order.methods!.action_cancel;
   const saleOrder: ModelSpec = {
     ...order,
+    // sale_stock: a new delivery address moves the order's open deliveries to it.
+    afterWrite: (db, ids, vals, ctx) => {
+      order.afterWrite?.(db, ids, vals, ctx);
+      if (!vals.partner_shipping_id) return;
+      const open = db
+        .rows('stock.picking')
+        .filter((p) => ids.includes(p.sale_id as number) && p.state !== 'done' && p.state !== 'cancel');
+      if (open.length > 0)
+        db.write(
+          'stock.picking',
+          open.map((p) => p.id),
+          { partner_id: vals.partner_shipping_id },
+          ctx,
+        );
+    },
     methods: {
       ...order.methods,
       action_confirm: {

@@ -10,6 +10,7 @@ const STABLE_KINDS: ReadonlySet<string> = new Set<BindingKind>([
   'category',
   'sku',
   'customer',
+  'address',
   'order',
   'carrier',
   'payment',

@@ -16,6 +16,8 @@ export type BindingKind =
   | 'product'
   | 'sku'
   | 'customer'
+  // A customer's delivery address (a `res.partner` of type delivery under the customer), one per distinct address.
+  | 'address'
   | 'order'
   | 'carrier'
   | 'payment'

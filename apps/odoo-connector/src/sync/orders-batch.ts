@@ -9,7 +9,7 @@ import { type DraftLine, roundMoney } from './order-amounts';
 import { type OrderCurrency, orderCurrency } from './order-currency';
 import { OdooLookups } from './odoo-lookups';
 import { isCancelled, ORDER_FIELDS, type OdooOrder, Orders } from './orders';
-import { Partners } from './partners';
+import { likeLiteral, Partners } from './partners';
 import { Products } from './products';
 import type { ApplyResult } from './sync-runner';
 
@@ -65,6 +65,7 @@ export class OrdersBatch {
       ready.map((i) => orders[i]),
     );
     const partnerIds = new Map(ready.map((i, position) => [i, partnerByPosition.get(position)]));
+    const shippingTo = await this.deliveryAddresses(odoo, orders, partnerIds);
     const carriers = await this.bindings.lookupMany(
       odoo,
       [...new Set(ready.map((i) => orders[i].shipping?.methodId).filter((m): m is string => !!m))].map(
@@ -95,6 +96,7 @@ export class OrdersBatch {
         lines,
         carrierId,
         currencies.get(i)!,
+        shippingTo.get(i) ?? null,
       );
       if (await this.orders.pricePrecision(odoo, order, lineVals, currencies.get(i)!)) {
         oneByOne.push(i); // flagged there
@@ -255,11 +257,12 @@ export class OrdersBatch {
       ...new Set(records.map((r) => r.vals.phone).filter((p): p is string => typeof p === 'string' && !!p)),
     ];
     const terms: unknown[] = [
-      ...emails.map((e) => ['email', '=ilike', e]),
+      ...emails.map((e) => ['email', '=ilike', likeLiteral(e)]),
       ...phones.map((p) => ['phone', '=', p]),
     ];
     if (terms.length === 0) return records.map(() => null);
-    const domain = [...Array<string>(terms.length - 1).fill('|'), ...terms];
+    // Not delivery address contacts (Partners.match says why).
+    const domain = ['&', ['type', '!=', 'delivery'], ...Array<string>(terms.length - 1).fill('|'), ...terms];
     const rows = await odoo.client.searchRead<{ id: number; email: string | false; phone: string | false }>(
       'res.partner',
       domain,
@@ -273,6 +276,44 @@ export class OrdersBatch {
       const byPhone = phone ? rows.find((row) => row.phone === phone) : undefined;
       return (byEmail ?? byPhone)?.id ?? null;
     });
+  }
+
+  /**
+   * Position in `orders` → its delivery address contact (Partners.deliveryAddress), for the orders whose
+   * partner is known: the new ones made in one create; one a rival is making goes the one-at-a-time way.
+   */
+  private async deliveryAddresses(
+    odoo: StoreOdoo,
+    orders: readonly SalesOrderUpserted[],
+    partnerIds: ReadonlyMap<number, number | undefined>,
+  ): Promise<Map<number, number>> {
+    const wanted: Array<{ i: number; partnerId: number; record: BatchRecord }> = [];
+    for (const [i, partnerId] of partnerIds) {
+      const address = orders[i].shipping?.address;
+      if (!partnerId || !address) continue;
+      wanted.push({ i, partnerId, record: await this.partners.addressRecord(odoo, partnerId, address) });
+    }
+    const unique = new Map<string, BatchRecord>();
+    for (const { record } of wanted) unique.set(this.bindings.nameOf(odoo.storeId, record.target), record);
+    const records = [...unique.values()];
+    if (records.length === 0) return new Map();
+    const outcomes = await this.batch.upsertMany(odoo, 'res.partner', records, { update: false });
+    const idOf = new Map<string, number>();
+    for (const [k, outcome] of outcomes.entries()) {
+      const name = this.bindings.nameOf(odoo.storeId, records[k].target);
+      if (outcome !== 'single') idOf.set(name, outcome.id);
+    }
+    const out = new Map<number, number>();
+    for (const { i, partnerId, record } of wanted) {
+      const name = this.bindings.nameOf(odoo.storeId, record.target);
+      let id = idOf.get(name);
+      if (id === undefined) {
+        id = await this.partners.deliveryAddress(odoo, partnerId, orders[i].shipping!.address!);
+        idOf.set(name, id);
+      }
+      out.set(i, id);
+    }
+    return out;
   }
 
   /** Leftovers of a crash between creating the orders and binding them: same reference and origin. */

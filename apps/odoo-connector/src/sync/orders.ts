@@ -4,6 +4,7 @@ import type { SalesOrderCancelled, SalesOrderRefunded, SalesOrderUpserted } from
 
 import { OdooBindings, type StoreOdoo } from '../bindings/odoo-bindings';
 import { OdooValidationError, type OdooValues } from '../odoo-client';
+import { CreditNotes } from './credit-notes';
 import { chooseTaxes, type DraftLine, priceUnitFor, round2, roundMoney } from './order-amounts';
 import { currencyMismatch, type OrderCurrency, orderCurrency, pricePrecisionFlag } from './order-currency';
 import { OdooLookups } from './odoo-lookups';
@@ -50,6 +51,7 @@ export class Orders {
     private readonly lookups: OdooLookups,
     private readonly payments: OrderPayments,
     private readonly refunds: OrderRefunds,
+    private readonly creditNotes: CreditNotes,
   ) {}
 
   async applyUpsert(odoo: StoreOdoo, order: SalesOrderUpserted): Promise<ApplyResult> {
@@ -74,6 +76,9 @@ export class Orders {
       { customerId: order.customer.customerId, guestKey: order.orderId },
       false,
     );
+    const shippingTo = order.shipping?.address
+      ? await this.partners.deliveryAddress(odoo, partner.id, order.shipping.address)
+      : null;
     const lines = await this.draftLines(odoo, order);
     const carrierId = order.shipping?.methodId
       ? await this.bindings.lookup(odoo, {
@@ -89,6 +94,7 @@ export class Orders {
       lines,
       carrierId,
       currency,
+      shippingTo,
     );
     const tooPrecise = await this.pricePrecision(odoo, order, lineVals, currency);
     if (tooPrecise) return tooPrecise;
@@ -147,6 +153,8 @@ export class Orders {
     lines: readonly DraftLine[],
     carrierId: number | null,
     currency: OrderCurrency,
+    /** The delivery address contact (Partners.deliveryAddress); Odoo ships to the customer without one. */
+    shippingTo: number | null = null,
   ): Promise<{ header: OdooValues; lineVals: Array<Record<string, unknown>>; taxField: string }> {
     const tax = await this.lookups.salesTax(odoo.client, false);
     const choice = chooseTaxes(lines, order.totals, tax, currency.decimals);
@@ -164,6 +172,7 @@ export class Orders {
     const ref = order.referenceId;
     const header: OdooValues = { partner_id: partnerId, client_order_ref: ref, origin: `Salla #${ref}` };
     if (carrierId) header.carrier_id = carrierId;
+    if (shippingTo) header.partner_shipping_id = shippingTo;
     if (currency.pricelistId) header.pricelist_id = currency.pricelistId;
     return { header, lineVals, taxField };
   }
@@ -229,7 +238,7 @@ export class Orders {
    * reported here — reversing it now would credit the customer twice when the refund arrives.
    */
   private async cancel(odoo: StoreOdoo, current: OdooOrder, label: string): Promise<PaymentNote> {
-    const posted = await this.payments.postedInvoices(odoo, current.name);
+    const posted = await this.notCredited(odoo, await this.payments.postedInvoices(odoo, current.name));
     await odoo.client.call(ORDER, 'action_cancel', [current.id], {
       context: { disable_cancel_warning: true },
     });
@@ -240,6 +249,24 @@ export class Orders {
       text: `, but its posted invoice ${names} ${paid ? 'and its payment stay' : 'stays'} in Odoo: order #${label} was cancelled in Salla. When the customer is refunded in Salla, the connector issues the credit note; if the customer will not be refunded there, issue the credit note${paid ? ' and the refund' : ''} in Odoo yourself`,
       errorCode: 'order.credit_note_manual',
     };
+  }
+
+  /**
+   * The invoices not credited in full already (a refund in Salla before the cancel made its credit note): only
+   * those are left for the merchant to settle — advising a credit note for the others would refund twice.
+   */
+  private async notCredited<T extends { id: number; amount_total: number }>(
+    odoo: StoreOdoo,
+    invoices: T[],
+  ): Promise<T[]> {
+    const open: T[] = [];
+    for (const invoice of invoices) {
+      const credited = (await this.creditNotes.creditNotesOf(odoo, invoice.id))
+        .filter((note) => note.state === 'posted')
+        .reduce((sum, note) => sum + note.amount_total, 0);
+      if (round2(credited) < round2(invoice.amount_total)) open.push(invoice);
+    }
+    return open;
   }
 
   /** A Salla refund → a posted credit note against the order's invoice, paid back (OrderRefunds). */

@@ -1,5 +1,5 @@
 import { type SalesOrderUpserted, Topic, deadLetterTopicOf } from '@app/contracts';
-import { type FakeOdoo, startFakeOdoo } from '@app/fake-odoo';
+import { deliveriesOf, type FakeOdoo, startFakeOdoo } from '@app/fake-odoo';
 import { waitFor } from '@app/testing';
 
 import { OdooSyncHarness, uniqueStoreId } from './odoo-sync-harness';
@@ -217,6 +217,86 @@ describe.each(['16', '19'] as const)('odoo-connector sync against a %s-style Odo
       timeoutMs: 60_000,
       description: 'order cancelled in Odoo',
     });
+  });
+
+  it("a new customer is not merged into another whose email differs where it has a '_' (no LIKE wildcards)", async () => {
+    const id = `${style}07${Date.now() % 100000}`;
+    const customer = (n: string, email: string) => ({
+      customerId: `c${id}${n}`,
+      name: `Customer ${n}`,
+      email,
+      countryCode: 'SA',
+    });
+    const first = order(`${id}1`, { customer: customer('1', `sara.ali${id}@example.sa`) });
+    const second = order(`${id}2`, { customer: customer('2', `sara_ali${id}@example.sa`) });
+    const third = order(`${id}3`, { customer: customer('3', `SARA_ALI${id}@example.sa`) });
+    for (const o of [first, second, third]) {
+      await harness.send(Topic.SalesOrderUpserted, storeId, o);
+      await harness.waitActivity(storeId, (l) => l.entityId === o.orderId && l.outcome === 'ok', o.orderId);
+    }
+    const partnerOf = (o: SalesOrderUpserted) => ordersOf(fake, o.referenceId)[0].partner_id;
+    expect(partnerOf(second)).not.toBe(partnerOf(first));
+    // The same address in other capitals is still the same person (=ilike stays case-insensitive).
+    expect(partnerOf(third)).toBe(partnerOf(second));
+  });
+
+  it('an order ships to its delivery address: a delivery contact under the customer, on the order and its delivery', async () => {
+    const id = `${style}06${Date.now() % 100000}`;
+    const address = {
+      name: 'Noura Ali',
+      phone: '+966500000001',
+      countryCode: 'SA',
+      city: 'Riyadh',
+      district: 'Al Olaya',
+      street: 'King Fahd Rd 12',
+      postalCode: '12211',
+    };
+    const first = order(`${id}1`, { shipping: { methodName: 'SMSA', address } });
+    await harness.send(Topic.SalesOrderUpserted, storeId, first);
+    await harness.waitActivity(storeId, (l) => l.entityId === first.orderId && l.outcome === 'ok', 'first');
+    const db = fake.database();
+    const saleOrder = () => ordersOf(fake, first.referenceId)[0];
+    const shipTo = db.get('res.partner', saleOrder().partner_shipping_id as number)!;
+    expect(shipTo).toMatchObject({
+      type: 'delivery',
+      parent_id: saleOrder().partner_id,
+      name: 'Noura Ali',
+      phone: '+966500000001',
+      street: 'King Fahd Rd 12',
+      street2: 'Al Olaya',
+      city: 'Riyadh',
+      zip: '12211',
+    });
+    expect(deliveriesOf(db, saleOrder().id).map((p) => p.partner_id)).toEqual([shipTo.id]);
+
+    // The customer's next order to the same address: the same contact, not a copy.
+    const second = order(`${id}2`, { customer: first.customer, shipping: { methodName: 'SMSA', address } });
+    await harness.send(Topic.SalesOrderUpserted, storeId, second);
+    await harness.waitActivity(storeId, (l) => l.entityId === second.orderId && l.outcome === 'ok', 'second');
+    expect(ordersOf(fake, second.referenceId)[0].partner_shipping_id).toBe(shipTo.id);
+
+    // The address corrected in Salla before shipping: a new contact, and the open delivery follows it.
+    await harness.send(Topic.SalesOrderUpserted, storeId, {
+      ...first,
+      shipping: { methodName: 'SMSA', address: { ...address, street: 'King Fahd Rd 14' } },
+      sourceUpdatedAt: '2026-11-02T00:00:00.000Z',
+    });
+    await waitFor(() => saleOrder().partner_shipping_id !== shipTo.id || null, {
+      timeoutMs: 60_000,
+      description: 'the new delivery address on the order',
+    });
+    const moved = db.get('res.partner', saleOrder().partner_shipping_id as number)!;
+    expect(moved).toMatchObject({ type: 'delivery', street: 'King Fahd Rd 14' });
+    expect(deliveriesOf(db, saleOrder().id).map((p) => p.partner_id)).toEqual([moved.id]);
+
+    // The receiver orders for herself later, same phone: her own customer, not the address contact.
+    const own = order(`${id}3`, {
+      customer: { customerId: `c${id}3`, name: 'Noura Ali', phone: '+966500000001', countryCode: 'SA' },
+    });
+    await harness.send(Topic.SalesOrderUpserted, storeId, own);
+    await harness.waitActivity(storeId, (l) => l.entityId === own.orderId && l.outcome === 'ok', 'own');
+    const buyer = db.get('res.partner', ordersOf(fake, own.referenceId)[0].partner_id as number)!;
+    expect(buyer.type).not.toBe('delivery');
   });
 
   it('the same order event 5× at once → one sale.order', async () => {

@@ -212,6 +212,27 @@ describe.each(['16', '19'] as const)(
       expect(creditNotesOf(invoiceOf(o)!.id)).toHaveLength(1);
     });
 
+    it('a fully refunded order, then cancelled: cancelled without advising a credit note it already has', async () => {
+      const o = await paidOrder();
+      await harness.send(Topic.SalesOrderRefunded, storeId, refundOf(o, `rf${nextId()}`, '247.25', true));
+      expect((await waitRefundLines(o, 1))[0]).toMatchObject({ outcome: 'ok' });
+      await harness.send(Topic.SalesOrderCancelled, storeId, {
+        source: 'salla',
+        orderId: o.orderId,
+        referenceId: o.referenceId,
+        cancelledAt: '2026-11-30T08:00:00.000Z',
+      });
+      const cancelled = await harness.waitActivity(
+        storeId,
+        (l) => l.entityId === o.orderId && String(l.message).includes('cancelled in Odoo'),
+        'cancel',
+      );
+      expect(cancelled).toMatchObject({ outcome: 'ok' });
+      expect(cancelled.errorCode).not.toBe('order.credit_note_manual');
+      expect(String(cancelled.message)).not.toContain('credit note');
+      expect(creditNotesOf(invoiceOf(o)!.id)).toHaveLength(1);
+    });
+
     it('a refund of an order never invoiced in Odoo, or not in Odoo at all: skipped, nothing created', async () => {
       const before = fake.records('account.move').filter((m) => m.move_type === 'out_refund').length;
       const unpaid = await paidOrder({ payment: { methodCode: 'mada', status: 'pending' } });

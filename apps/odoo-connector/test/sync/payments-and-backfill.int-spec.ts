@@ -256,6 +256,11 @@ describe.each(['16', '19'] as const)('payments and batched backfill against a %s
         },
         lines: [{ ...base.lines[0], productId: `${tag}p${i % 20}`, sku: `${tag}-SKU-${i % 20}` }],
         payment: { methodCode: i % 2 ? 'cod' : 'bank_transfer', status: i % 4 === 3 ? 'pending' : 'paid' },
+        // Each customer ships to one address of their own.
+        shipping: {
+          methodName: 'SMSA',
+          address: { countryCode: 'SA', city: 'Jeddah', street: `${tag} street ${i % 40}` },
+        },
       };
     });
     fake.resetRecording();
@@ -286,6 +291,15 @@ describe.each(['16', '19'] as const)('payments and batched backfill against a %s
     // ~2 under heavy load; the live path makes more than 10): bounds that only batching can meet.
     expect(fake.count('sale.order', 'create')).toBeLessThanOrEqual(40);
     expect(calls / 200).toBeLessThan(3);
+    // Delivery addresses too: one contact per customer's address, on each of its orders.
+    for (const o of orders) {
+      const shipTo = fake
+        .records('res.partner')
+        .find((p) => p.id === saleOf(o.referenceId)[0].partner_shipping_id);
+      expect(shipTo).toMatchObject({ type: 'delivery', street: o.shipping!.address!.street, city: 'Jeddah' });
+    }
+    const addresses = fake.records('res.partner').filter((p) => String(p.street).startsWith(`${tag} street`));
+    expect(addresses).toHaveLength(40);
 
     // A second backfill of the same orders (a resync): still one each.
     await harness.sendMany(Topic.BackfillOrderUpserted, storeId, orders.slice(0, 50));
