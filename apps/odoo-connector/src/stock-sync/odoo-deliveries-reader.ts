@@ -71,33 +71,27 @@ export class OdooDeliveriesReader {
   }
 
   /** The orders among `orderIds` that still have a customer delivery to do (a backorder): not delivered yet. */
-  async withOpenDeliveries(client: OdooClient, orderIds: readonly number[]): Promise<Set<number>> {
-    if (orderIds.length === 0) return new Set();
-    const open = await client.searchRead<{ id: number; sale_id: Many2one }>(
-      'stock.picking',
-      [
-        ['sale_id', 'in', [...orderIds]],
-        ['picking_type_code', '=', 'outgoing'],
-        ['state', 'not in', ['done', 'cancel']],
-      ],
-      ['sale_id'],
-    );
-    return new Set(open.filter((p) => p.sale_id).map((p) => (p.sale_id as [number, string])[0]));
+  withOpenDeliveries(client: OdooClient, orderIds: readonly number[]): Promise<Set<number>> {
+    return this.ordersWithDeliveries(client, orderIds, ['state', 'not in', FINISHED]);
   }
 
   /** The orders among `orderIds` with at least one customer delivery done (something was shipped). */
-  async withDoneDeliveries(client: OdooClient, orderIds: readonly number[]): Promise<Set<number>> {
+  withDoneDeliveries(client: OdooClient, orderIds: readonly number[]): Promise<Set<number>> {
+    return this.ordersWithDeliveries(client, orderIds, ['state', '=', 'done']);
+  }
+
+  private async ordersWithDeliveries(
+    client: OdooClient,
+    orderIds: readonly number[],
+    stateTerm: [string, string, unknown],
+  ): Promise<Set<number>> {
     if (orderIds.length === 0) return new Set();
-    const done = await client.searchRead<{ id: number; sale_id: Many2one }>(
+    const pickings = await client.searchRead<{ id: number; sale_id: Many2one }>(
       'stock.picking',
-      [
-        ['sale_id', 'in', [...orderIds]],
-        ['picking_type_code', '=', 'outgoing'],
-        ['state', '=', 'done'],
-      ],
+      [['sale_id', 'in', [...orderIds]], ['picking_type_code', '=', 'outgoing'], stateTerm],
       ['sale_id'],
     );
-    return new Set(done.filter((p) => p.sale_id).map((p) => (p.sale_id as [number, string])[0]));
+    return new Set(pickings.filter((p) => p.sale_id).map((p) => (p.sale_id as [number, string])[0]));
   }
 
   /** Odoo sale.order id → Salla order id, for the orders this store's sync created (its order bindings). */

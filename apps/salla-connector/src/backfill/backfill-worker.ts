@@ -142,43 +142,23 @@ export class BackfillWorker implements OnApplicationBootstrap, OnApplicationShut
         if (!finished) return; // stopping: the lease lapses and the run resumes from the checkpoint
       }
       this.backoff.succeeded(storeId);
-      await this.runs.finish(storeId, runId, 'completed', null, new Date());
-      await this.activity.record(storeId, {
-        direction: 'salla_to_odoo',
-        entityType: 'store',
-        entityId: storeId,
-        outcome: 'ok',
-        message: `Backfill ${runId} completed`,
-        eventId: randomUUID(),
-      });
+      await this.end(run, 'completed', { outcome: 'ok', message: `Backfill ${runId} completed` });
     } catch (err) {
       if (err instanceof StoreNotCallableError) {
-        const message = `Backfill stopped: Salla cannot be called for this store (${err.reason})`;
-        await this.runs.finish(storeId, runId, 'cancelled', message, new Date());
-        await this.activity.record(storeId, {
-          direction: 'salla_to_odoo',
-          entityType: 'store',
-          entityId: storeId,
+        await this.end(run, 'cancelled', {
           outcome: 'skipped',
           errorCode: 'salla.store_not_callable',
-          message,
-          eventId: randomUUID(),
+          message: `Backfill stopped: Salla cannot be called for this store (${err.reason})`,
         });
         return;
       }
       if (err instanceof SallaApiError && err.permanent) {
         // A refused scope, a token Salla no longer takes after renewal, an answer that is not a list: asking
         // again changes nothing, so the run ends saying why instead of asking every second for ever.
-        const message = `Backfill stopped: ${err.message}. Once the cause is fixed (for example the app's permissions in Salla), start the backfill again`;
-        await this.runs.finish(storeId, runId, 'failed', message, new Date());
-        await this.activity.record(storeId, {
-          direction: 'salla_to_odoo',
-          entityType: 'store',
-          entityId: storeId,
+        await this.end(run, 'failed', {
           outcome: 'failed',
           errorCode: 'salla.backfill_refused',
-          message,
-          eventId: randomUUID(),
+          message: `Backfill stopped: ${err.message}. Once the cause is fixed (for example the app's permissions in Salla), start the backfill again`,
         });
         return;
       }
@@ -193,6 +173,28 @@ export class BackfillWorker implements OnApplicationBootstrap, OnApplicationShut
         err,
       });
     }
+  }
+
+  /** Ends the run in `state` and says so in the store's activity log. */
+  private async end(
+    run: Stored<BackfillRun>,
+    state: 'completed' | 'cancelled' | 'failed',
+    line: { outcome: 'ok' | 'skipped' | 'failed'; errorCode?: string; message: string },
+  ): Promise<void> {
+    await this.runs.finish(
+      run.storeId,
+      run.runId,
+      state,
+      state === 'completed' ? null : line.message,
+      new Date(),
+    );
+    await this.activity.record(run.storeId, {
+      direction: 'salla_to_odoo',
+      entityType: 'store',
+      entityId: run.storeId,
+      ...line,
+      eventId: randomUUID(),
+    });
   }
 
   /** Emits one resource page by page from its checkpoint; false when the worker is stopping. */
