@@ -107,7 +107,13 @@ export class Products {
       };
     } else {
       const bound = await this.bindings.ensure(odoo, target, {
-        adopt: () => this.templateByBarcode(odoo, product.barcode),
+        // An order for it may have come first and made its line's product (variantForLine): that one, not a twin.
+        adopt: async () =>
+          (await this.bindings.lookup(odoo, {
+            kind: 'line_product',
+            sallaId: product.productId,
+            model: TEMPLATE,
+          })) ?? this.templateByBarcode(odoo, product.barcode),
         create: async () => (await odoo.client.create(TEMPLATE, [vals]))[0],
       });
       if (!bound.created) await odoo.client.write(TEMPLATE, [bound.id], vals);

@@ -299,6 +299,24 @@ describe.each(['16', '19'] as const)('odoo-connector sync against a %s-style Odo
     expect(buyer.type).not.toBe('delivery');
   });
 
+  it('a product without SKU ordered before its own sync is then synced onto the order line product, not twice', async () => {
+    const orderId = `${style}05${Date.now() % 100000}`;
+    const o = paidOrder(orderId, { payment: { methodCode: 'mada', status: 'pending' } });
+    const noSku = { ...o.lines[0], sku: undefined, name: `Handmade soap ${orderId}` };
+    await harness.send(Topic.SalesOrderUpserted, storeId, { ...o, lines: [noSku] });
+    await harness.waitActivity(storeId, (l) => l.entityId === orderId && l.outcome === 'ok', 'order');
+    const templates = () => fake.records('product.template').filter((t) => String(t.name).includes(orderId));
+    const [fromLine] = templates();
+
+    await harness.send(Topic.CatalogProductUpserted, storeId, {
+      ...plainProduct(noSku.productId!, `Handmade soap ${orderId}`, ''),
+      sku: undefined,
+    });
+    const line = await harness.waitActivity(storeId, (l) => l.entityId === noSku.productId, 'product');
+    expect(line).toMatchObject({ outcome: 'ok' });
+    expect(templates().map((t) => t.id)).toEqual([fromLine.id]);
+  });
+
   it('the same order event 5× at once → one sale.order', async () => {
     const o = order(`${style}1${Date.now() % 100000}`);
     // Different keys spread the copies over partitions, so they really run concurrently.
