@@ -1,11 +1,11 @@
 import { type CategoryUpserted, type ProductUpserted, Topic } from '@app/contracts';
-import { type FakeOdoo, startFakeOdoo } from '@app/fake-odoo';
+import { type FakeOdoo } from '@app/fake-odoo';
 import { waitFor } from '@app/testing';
 
 import { CatalogBatch } from '../../src/sync/catalog-batch';
 import { Products } from '../../src/sync/products';
 import { raceBatchAgainstRival, storeOdoo } from './held-race';
-import { OdooSyncHarness, uniqueStoreId } from './odoo-sync-harness';
+import { OdooSyncHarness } from './odoo-sync-harness';
 
 jest.setTimeout(300_000);
 
@@ -51,10 +51,7 @@ describe.each(['16', '19'] as const)('backfill batching against a %s-style Odoo'
   let storeId: string;
 
   beforeAll(async () => {
-    fake = await startFakeOdoo({ style });
-    harness = await OdooSyncHarness.start();
-    storeId = uniqueStoreId();
-    await harness.connect(storeId, fake.url, 'fake-odoo-admin-key');
+    ({ harness, fake, storeId } = await OdooSyncHarness.startConnected({ style }));
   });
 
   afterAll(async () => {

@@ -41,10 +41,7 @@ describe('a record the merchant deleted in Odoo', () => {
   }
 
   beforeAll(async () => {
-    fake = await startFakeOdoo({ style: '19' });
-    harness = await OdooSyncHarness.start();
-    storeId = uniqueStoreId();
-    await harness.connect(storeId, fake.url, 'fake-odoo-admin-key');
+    ({ harness, fake, storeId } = await OdooSyncHarness.startConnected({ style: '19' }));
   });
 
   afterAll(async () => {

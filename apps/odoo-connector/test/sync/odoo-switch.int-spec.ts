@@ -1,8 +1,8 @@
 import { Topic } from '@app/contracts';
-import { type FakeOdoo, startFakeOdoo } from '@app/fake-odoo';
+import { type FakeOdoo } from '@app/fake-odoo';
 
 import { plainProduct } from './paid-order.fixture';
-import { OdooSyncHarness, uniqueStoreId } from './odoo-sync-harness';
+import { OdooSyncHarness } from './odoo-sync-harness';
 
 jest.setTimeout(300_000);
 
@@ -25,10 +25,10 @@ describe('a store that moves to another Odoo database', () => {
     );
 
   beforeAll(async () => {
-    fake = await startFakeOdoo({ style: '19', databases: ['staging', 'production'] });
-    harness = await OdooSyncHarness.start();
-    storeId = uniqueStoreId();
-    await harness.connect(storeId, fake.url, KEY, 'staging');
+    ({ harness, fake, storeId } = await OdooSyncHarness.startConnected(
+      { style: '19', databases: ['staging', 'production'] },
+      'staging',
+    ));
   });
 
   afterAll(async () => {

@@ -12,6 +12,7 @@ import {
   Topic,
 } from '@app/contracts';
 import { CryptoService } from '@app/crypto';
+import { type FakeOdoo, type FakeOdooOptions, startFakeOdoo } from '@app/fake-odoo';
 import { EventPublisher, newEnvelope } from '@app/messaging';
 import { integrationEnv, startGroupsAtTopicEnds, uniqueName, waitFor } from '@app/testing';
 
@@ -155,6 +156,21 @@ export class OdooSyncHarness {
   }
 
   /** `configure`, then waits until the connector has connected the store to it (its next sync-ready). */
+  /**
+   * What every sync spec starts with: a fake Odoo, the connector, and a store connected to the fake (its first
+   * database unless `database` says otherwise).
+   */
+  static async startConnected(
+    fakeOptions: FakeOdooOptions,
+    database?: string,
+  ): Promise<{ harness: OdooSyncHarness; fake: FakeOdoo; storeId: string }> {
+    const fake = await startFakeOdoo(fakeOptions);
+    const harness = await OdooSyncHarness.start();
+    const storeId = uniqueStoreId();
+    await harness.connect(storeId, fake.url, fake.apiKeys.admin, database ?? fake.databases[0]);
+    return { harness, fake, storeId };
+  }
+
   async connect(storeId: string, url: string, apiKey: string, database = 'odoo'): Promise<void> {
     const before = this.of(Topic.StoreSyncReady, storeId).length;
     await this.configure(storeId, url, apiKey, database);

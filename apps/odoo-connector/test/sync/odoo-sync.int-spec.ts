@@ -1,5 +1,5 @@
 import { type SalesOrderUpserted, Topic, deadLetterTopicOf } from '@app/contracts';
-import { deliveriesOf, type FakeOdoo, startFakeOdoo } from '@app/fake-odoo';
+import { deliveriesOf, type FakeOdoo } from '@app/fake-odoo';
 import { waitFor } from '@app/testing';
 
 import { OdooSyncHarness, uniqueStoreId } from './odoo-sync-harness';
@@ -66,10 +66,7 @@ describe.each(['16', '19'] as const)('odoo-connector sync against a %s-style Odo
   let storeId: string;
 
   beforeAll(async () => {
-    fake = await startFakeOdoo({ style });
-    harness = await OdooSyncHarness.start();
-    storeId = uniqueStoreId();
-    await harness.connect(storeId, fake.url, KEY);
+    ({ harness, fake, storeId } = await OdooSyncHarness.startConnected({ style }));
   });
 
   afterAll(async () => {

@@ -1,16 +1,14 @@
 import { type SalesOrderUpserted, Topic } from '@app/contracts';
-import { type FakeOdoo, startFakeOdoo } from '@app/fake-odoo';
+import { type FakeOdoo } from '@app/fake-odoo';
 import { waitFor } from '@app/testing';
 
 import { PaymentJournalMappingsRepository } from '../../src/sync/payment-journal-mappings.repository';
 
-import { OdooSyncHarness, uniqueStoreId } from './odoo-sync-harness';
+import { OdooSyncHarness } from './odoo-sync-harness';
 import { plainProduct } from './paid-order.fixture';
 
 // The service starts from the earliest offset of shared topics: other suites' backlog can delay our events.
 jest.setTimeout(300_000);
-
-const KEY = 'fake-odoo-admin-key';
 
 /** A SAR order of 299 (VAT on everything), as in odoo-sync.int-spec. */
 function sarOrder(orderId: string, overrides: Partial<SalesOrderUpserted> = {}): SalesOrderUpserted {
@@ -102,10 +100,7 @@ describe.each(['16', '19'] as const)('order currencies against a %s-style Odoo',
     harness.activity(storeId).filter((l) => l.entityType === 'order' && l.entityId === orderId);
 
   beforeAll(async () => {
-    fake = await startFakeOdoo({ style });
-    harness = await OdooSyncHarness.start();
-    storeId = uniqueStoreId();
-    await harness.connect(storeId, fake.url, KEY);
+    ({ harness, fake, storeId } = await OdooSyncHarness.startConnected({ style }));
   });
 
   afterAll(async () => {

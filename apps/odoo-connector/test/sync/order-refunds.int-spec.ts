@@ -1,15 +1,13 @@
 import { type SalesOrderRefunded, type SalesOrderUpserted, Topic } from '@app/contracts';
-import { type FakeOdoo, startFakeOdoo } from '@app/fake-odoo';
+import { type FakeOdoo } from '@app/fake-odoo';
 import { waitFor } from '@app/testing';
 
 import { BindingCacheRepository } from '../../src/bindings/binding-cache.repository';
 import { PaymentJournalMappingsRepository } from '../../src/sync/payment-journal-mappings.repository';
-import { OdooSyncHarness, uniqueStoreId } from './odoo-sync-harness';
+import { OdooSyncHarness } from './odoo-sync-harness';
 import { paidOrder } from './paid-order.fixture';
 
 jest.setTimeout(300_000);
-
-const KEY = 'fake-odoo-admin-key';
 
 const order = paidOrder;
 
@@ -41,10 +39,7 @@ describe.each(['16', '19'] as const)(
     const paidState = style === '19' ? 'in_payment' : 'paid';
 
     beforeAll(async () => {
-      fake = await startFakeOdoo({ style });
-      harness = await OdooSyncHarness.start();
-      storeId = uniqueStoreId();
-      await harness.connect(storeId, fake.url, KEY);
+      ({ harness, fake, storeId } = await OdooSyncHarness.startConnected({ style }));
       await harness.svc.app.get(PaymentJournalMappingsRepository).set(storeId, 'mada', 'BNK1');
     });
 

@@ -1,5 +1,5 @@
 import { type CategoryUpserted, type SalesOrderUpserted, Topic } from '@app/contracts';
-import { type FakeOdoo, startFakeOdoo } from '@app/fake-odoo';
+import { type FakeOdoo } from '@app/fake-odoo';
 import { waitFor } from '@app/testing';
 
 import { CatalogBatch } from '../../src/sync/catalog-batch';
@@ -7,7 +7,7 @@ import { Orders } from '../../src/sync/orders';
 import { OrdersBatch } from '../../src/sync/orders-batch';
 import { PaymentJournalMappingsRepository } from '../../src/sync/payment-journal-mappings.repository';
 import { raceBatchAgainstRival, storeOdoo } from './held-race';
-import { OdooSyncHarness, uniqueStoreId } from './odoo-sync-harness';
+import { OdooSyncHarness } from './odoo-sync-harness';
 import { paidOrder, plainProduct } from './paid-order.fixture';
 
 jest.setTimeout(300_000);
@@ -24,10 +24,7 @@ describe.each(['16', '19'] as const)('payments and batched backfill against a %s
   const nextId = () => `${style}${Date.now() % 1_000_000}${n++}`;
 
   beforeAll(async () => {
-    fake = await startFakeOdoo({ style });
-    harness = await OdooSyncHarness.start();
-    storeId = uniqueStoreId();
-    await harness.connect(storeId, fake.url, KEY);
+    ({ harness, fake, storeId } = await OdooSyncHarness.startConnected({ style }));
     // The merchant maps mada to the Bank journal; cod stays unmapped.
     await harness.svc.app.get(PaymentJournalMappingsRepository).set(storeId, 'mada', 'BNK1');
   });

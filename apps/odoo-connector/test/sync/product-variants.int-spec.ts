@@ -1,13 +1,11 @@
 import { type ProductUpserted, type ProductVariant, type SalesOrderUpserted, Topic } from '@app/contracts';
-import { type FakeOdoo, type Rec, startFakeOdoo } from '@app/fake-odoo';
+import { type FakeOdoo, type Rec } from '@app/fake-odoo';
 import { waitFor } from '@app/testing';
 
-import { OdooSyncHarness, uniqueStoreId } from './odoo-sync-harness';
+import { OdooSyncHarness } from './odoo-sync-harness';
 
 // The service starts from the earliest offset of shared topics: other suites' backlog can delay our events.
 jest.setTimeout(300_000);
-
-const KEY = 'fake-odoo-admin-key';
 
 type Combo = Record<string, string>;
 
@@ -82,10 +80,7 @@ describe.each(['16', '19'] as const)('product variants against a %s-style Odoo',
     Object.fromEntries(variantsOf(templateId).map((v) => [String(v.default_code), v]));
 
   beforeAll(async () => {
-    fake = await startFakeOdoo({ style });
-    harness = await OdooSyncHarness.start();
-    storeId = uniqueStoreId();
-    await harness.connect(storeId, fake.url, KEY);
+    ({ harness, fake, storeId } = await OdooSyncHarness.startConnected({ style }));
   });
 
   afterAll(async () => {
