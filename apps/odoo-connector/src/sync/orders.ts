@@ -126,8 +126,7 @@ export class Orders {
       current = await this.read(odoo, bound.id);
     }
 
-    // A cancellation applies whatever the amounts: the order is off either way.
-    const flagged = isCancelled(order) ? null : amountsFlag(order, current, currency);
+    const flagged = amountsFlag(order, current, currency);
     if (flagged) {
       await this.bindings.markApplied(odoo, bindingName, order.sourceUpdatedAt);
       return linesNote ? changedAfterConfirmation(order, current, currency) : flagged;
@@ -204,7 +203,7 @@ export class Orders {
     const ref = order.referenceId;
     const name = this.bindings.nameOf(odoo.storeId, { kind: 'order', sallaId: order.orderId });
     await this.bindings.markApplied(odoo, name, order.sourceUpdatedAt);
-    const flagged = isCancelled(order) ? null : amountsFlag(order, current, currency);
+    const flagged = amountsFlag(order, current, currency);
     if (flagged) return flagged;
     const action = await this.applyStatus(odoo, order, current);
     const total = roundMoney(Number(order.totals.total), currency.decimals).toFixed(currency.decimals);
@@ -417,6 +416,8 @@ function amountsFlag(
   current: OdooOrder,
   currency: OrderCurrency,
 ): ApplyResult | null {
+  // A cancellation applies whatever the amounts: the order is off either way.
+  if (isCancelled(order)) return null;
   const wrongCurrency = currencyMismatch(order, current.currency_id, currency);
   if (wrongCurrency) return wrongCurrency;
   const round = (value: number) => roundMoney(value, currency.decimals);
