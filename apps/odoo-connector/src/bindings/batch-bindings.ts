@@ -4,7 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 
 import { APP_CONFIG } from '@app/config';
 
-import { isUniqueViolation, OdooMissingRecordError, type OdooValues } from '../odoo-client';
+import { isUniqueViolation, OdooMissingRecordError, type OdooValues, WITH_ARCHIVED } from '../odoo-client';
 import type { OdooConnectorEnv } from '../odoo-connector.env';
 import {
   BindingBusyError,
@@ -297,7 +297,7 @@ export class BatchBindings {
           model,
           [['id', 'in', wanted.map((w) => w.id)]],
           fields,
-          { context: { active_test: false } },
+          { context: WITH_ARCHIVED },
         )
       ).map((r) => [r.id, r]),
     );

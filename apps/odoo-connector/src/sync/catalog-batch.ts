@@ -4,6 +4,7 @@ import type { CategoryUpserted, ProductUpserted } from '@app/contracts';
 
 import { BatchBindings, type BatchRecord } from '../bindings/batch-bindings';
 import { OdooBindings, type StoreOdoo } from '../bindings/odoo-bindings';
+import { WITH_ARCHIVED } from '../odoo-client';
 import { hasVariants } from './product-variants';
 import { Products, skuOf } from './products';
 import type { ApplyResult } from './sync-runner';
@@ -209,7 +210,7 @@ export class CatalogBatch {
         { id: number; product_tmpl_id: [number, string] | false } & Record<string, unknown>
       >('product.product', [[field, 'in', values]], [field, 'product_tmpl_id'], {
         order: 'id asc',
-        context: { active_test: false },
+        context: WITH_ARCHIVED,
       });
       const found = new Map<string, number>();
       for (const row of rows) {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import type { StoreOdoo } from '../bindings/odoo-bindings';
-import { OdooValidationError } from '../odoo-client';
+import { OdooValidationError, WITH_ARCHIVED } from '../odoo-client';
 import { roundMoney } from './order-amounts';
 
 const MOVE = 'account.move';
@@ -96,7 +96,7 @@ export class CreditNotes {
       name: string;
       decimal_places: number | false;
     }>('res.currency', [['id', '=', row.currency_id[0]]], ['name', 'decimal_places'], {
-      context: { active_test: false },
+      context: WITH_ARCHIVED,
     });
     return {
       id: row.id,
@@ -234,7 +234,7 @@ export class CreditNotes {
       'account.tax',
       [['id', 'in', taxIds]],
       ['amount', 'amount_type', 'price_include'],
-      { context: { active_test: false } },
+      { context: WITH_ARCHIVED },
     );
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 
 import type { OdooClient } from '../odoo-client';
+import { WITH_ARCHIVED } from '../odoo-client';
 
 export interface SalesTax {
   id: number;
@@ -104,7 +105,7 @@ export class OdooLookups {
         'res.currency',
         [['id', '=', company.currency_id[0]]],
         CURRENCY_FIELDS,
-        { context: { active_test: false } },
+        { context: WITH_ARCHIVED },
       );
       if (!row) throw new Error(`The currency of the Odoo company ${user.company_id[1]} cannot be read`);
       return currencyOf(row);
