@@ -287,11 +287,11 @@ export class OrdersBatch {
     orders: readonly SalesOrderUpserted[],
     partnerIds: ReadonlyMap<number, number | undefined>,
   ): Promise<Map<number, number>> {
-    const wanted: Array<{ i: number; partnerId: number; record: BatchRecord }> = [];
+    const wanted: Array<{ i: number; record: BatchRecord }> = [];
     for (const [i, partnerId] of partnerIds) {
       const address = orders[i].shipping?.address;
       if (!partnerId || !address) continue;
-      wanted.push({ i, partnerId, record: await this.partners.addressRecord(odoo, partnerId, address) });
+      wanted.push({ i, record: await this.partners.addressRecord(odoo, partnerId, address) });
     }
     const unique = new Map<string, BatchRecord>();
     for (const { record } of wanted) unique.set(this.bindings.nameOf(odoo.storeId, record.target), record);
@@ -304,11 +304,11 @@ export class OrdersBatch {
       if (outcome !== 'single') idOf.set(name, outcome.id);
     }
     const out = new Map<number, number>();
-    for (const { i, partnerId, record } of wanted) {
+    for (const { i, record } of wanted) {
       const name = this.bindings.nameOf(odoo.storeId, record.target);
       let id = idOf.get(name);
       if (id === undefined) {
-        id = await this.partners.deliveryAddress(odoo, partnerId, orders[i].shipping!.address!);
+        id = await this.partners.ensureAddress(odoo, record);
         idOf.set(name, id);
       }
       out.set(i, id);

@@ -74,7 +74,14 @@ export class Partners {
    * delivery order prints and ships to), made once per distinct address of that partner.
    */
   async deliveryAddress(odoo: StoreOdoo, partnerId: number, address: PostalAddress): Promise<number> {
-    const { target, vals } = await this.addressRecord(odoo, partnerId, address);
+    return this.ensureAddress(odoo, await this.addressRecord(odoo, partnerId, address));
+  }
+
+  /** The contact of an `addressRecord`, created once under its binding. */
+  async ensureAddress(
+    odoo: StoreOdoo,
+    { target, vals }: { target: BindingTarget; vals: OdooValues },
+  ): Promise<number> {
     const bound = await this.bindings.ensure(odoo, target, {
       adopt: () => Promise.resolve(null),
       create: async () => (await odoo.client.create('res.partner', [vals]))[0],
