@@ -280,7 +280,7 @@ function saleOrder(style: FakeOdooStyle): ModelSpec {
         params: [],
         run: (db, _model, ids) => {
           for (const order of db.browse('sale.order', ids)) {
-            releaseStock(db, order);
+            releaseStock(db, order.id);
             db.write('sale.order', [order.id], { state: 'cancel' });
           }
           return true;
@@ -352,8 +352,9 @@ function reserveStock(db: FakeDatabase, style: FakeOdooStyle, order: Rec): void 
   reservations.set(db, byOrder);
 }
 
-function releaseStock(db: FakeDatabase, order: Rec): void {
-  const taken = reservations.get(db)?.get(order.id) ?? [];
+/** Gives back what the order still holds (its cancel, or its delivery's). */
+export function releaseStock(db: FakeDatabase, orderId: number): void {
+  const taken = reservations.get(db)?.get(orderId) ?? [];
   for (const [quantId, quantity] of taken) {
     const quant = db.get('stock.quant', quantId);
     if (!quant) continue;
@@ -364,7 +365,27 @@ function releaseStock(db: FakeDatabase, order: Rec): void {
       { __system: true },
     );
   }
-  reservations.get(db)?.delete(order.id);
+  reservations.get(db)?.delete(orderId);
+}
+
+/**
+ * A validated delivery used `quantity` of what the order held of the product (the quants' reserved quantity is
+ * lowered where the stock leaves): only the rest is given back if its backorder is cancelled later.
+ */
+export function consumeReservation(
+  db: FakeDatabase,
+  orderId: number,
+  productId: number,
+  quantity: number,
+): void {
+  let left = quantity;
+  for (const entry of reservations.get(db)?.get(orderId) ?? []) {
+    if (left <= 0) break;
+    if (db.get('stock.quant', entry[0])?.product_id !== productId) continue;
+    const used = Math.min(entry[1], left);
+    entry[1] -= used;
+    left -= used;
+  }
 }
 
 function saleOrderLine(style: FakeOdooStyle): ModelSpec {

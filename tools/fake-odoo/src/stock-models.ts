@@ -8,7 +8,7 @@ import {
   type ModelSpec,
   type Rec,
 } from './fake-database';
-import { isStorable, type FakeOdooStyle } from './models';
+import { consumeReservation, isStorable, releaseStock, type FakeOdooStyle } from './models';
 
 /*
  * Deliveries, as far as the connector can notice them: confirming a sale order creates an outgoing
@@ -91,6 +91,8 @@ function stockPicking(style: FakeOdooStyle): ModelSpec {
           for (const picking of db.browse('stock.picking', ids)) {
             if (picking.state === 'done') continue;
             const moves = movesOf(db, picking.id).map((m) => m.id);
+            // Cancelled moves give back their reservation (stock.move._do_unreserve).
+            if (picking.sale_id) releaseStock(db, picking.sale_id as number);
             db.write('stock.move', moves, { state: 'cancel' }, { __system: true });
             db.write('stock.picking', [picking.id], { state: 'cancel' }, { __system: true });
           }
@@ -201,6 +203,8 @@ function validatePicking(db: FakeDatabase, style: FakeOdooStyle, picking: Rec): 
     const quantity = move.product_uom_qty as number;
     if (isStorable(db, style, move.product_id as number)) {
       takeFromQuants(db, move.product_id as number, move.location_id as number, quantity);
+      if (picking.sale_id)
+        consumeReservation(db, picking.sale_id as number, move.product_id as number, quantity);
     }
     db.write('stock.move', [move.id], { state: 'done', [moveDoneField(style)]: quantity }, ctx);
   }
