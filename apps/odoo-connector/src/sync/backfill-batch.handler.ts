@@ -75,7 +75,7 @@ export class BackfillBatchHandler {
       items,
       'order',
       (o) => o.orderId,
-      (odoo, o) => this.orders.applyUpsert(odoo, o),
+      (odoo, o) => this.orders.applyUpsert(odoo, o, 'backfill'),
       (odoo, all) => this.ordersBatch.applyOrders(odoo, all),
     );
   }

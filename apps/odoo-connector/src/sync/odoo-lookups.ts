@@ -176,6 +176,27 @@ export class OdooLookups {
     });
   }
 
+  /**
+   * Whether confirmed orders get deliveries in this Odoo (the Inventory app, whose `stock.picking` sale_stock
+   * fills). Asked of `ir.model`: searching a model that is not installed is an error in the Odoo user's language.
+   * Remembered once true; a database without it is asked again (the merchant may install Inventory any time).
+   */
+  async hasDeliveries(client: OdooClient): Promise<boolean> {
+    const installed = await this.remember(client, 'deliveries', async () => {
+      const rows = await client.searchRead<{ id: number }>(
+        'ir.model',
+        [['model', '=', 'stock.picking']],
+        ['id'],
+        {
+          limit: 1,
+        },
+      );
+      return rows.length > 0;
+    });
+    if (!installed) this.memo.get(client)?.delete('deliveries');
+    return installed;
+  }
+
   /** The name of the sale line's tax field: `tax_id` until 18, `tax_ids` from 19. */
   saleLineTaxField(client: OdooClient): Promise<string> {
     return this.remember(client, 'taxField', async () =>

@@ -8,7 +8,8 @@ import { WITH_ARCHIVED } from '../odoo-client';
 import { type DraftLine, roundMoney } from './order-amounts';
 import { type OrderCurrency, orderCurrency } from './order-currency';
 import { OdooLookups } from './odoo-lookups';
-import { isCancelled, ORDER_FIELDS, type OdooOrder, Orders } from './orders';
+import { ORDER_FIELDS, type OdooOrder, Orders } from './orders';
+import { isCancelled, isToConfirm } from './order-status';
 import { likeLiteral, Partners } from './partners';
 import { Products } from './products';
 import type { ApplyResult } from './sync-runner';
@@ -20,7 +21,7 @@ const TEMPLATE = 'product.template';
  * Backfill of orders in batches: what the live path asks Odoo per order — the order's binding, the customer's
  * partner (binding, then email/phone), each line's product binding and variant, the carrier — is asked once for
  * the whole batch; new partners and new orders are created with one `create` each (BatchBindings: records, then
- * their binding rows, the unique index still deciding), read back in one call and the paid ones confirmed in
+ * their binding rows, the unique index still deciding), read back in one call and those to confirm (paid, or being fulfilled) confirmed in
  * one call. Whatever is not plain (an order already bound — a redelivery —, a cancelled one, one in a currency
  * Odoo cannot take, a line whose product is not bound, a binding a rival holds) goes through the one-at-a-time path of Orders, so the
  * guarantees stay those of the live path: one `sale.order` per Salla order however often it arrives.
@@ -122,9 +123,7 @@ export class OrdersBatch {
     const toConfirm = [...created].filter(([i, id]) => {
       const row = current.get(id);
       return (
-        orders[i].payment.status === 'paid' &&
-        row?.state === 'draft' &&
-        sameAmounts(orders[i], row, currencies.get(i)!)
+        isToConfirm(orders[i]) && row?.state === 'draft' && sameAmounts(orders[i], row, currencies.get(i)!)
       );
     });
     let confirmedNow = false;
@@ -141,6 +140,11 @@ export class OrdersBatch {
       }
     }
     const confirmedIds = new Set(confirmedNow ? toConfirm.map(([, id]) => id) : []);
+    const deliveriesCancelled = await this.orders.cancelShippedHistory(
+      odoo,
+      toConfirm.filter(([, id]) => confirmedIds.has(id)).map(([i, id]) => [orders[i], id]),
+      'backfill',
+    );
     for (const [i, id] of created) {
       const row = current.get(id);
       if (!row) {
@@ -152,12 +156,12 @@ export class OrdersBatch {
         odoo,
         orders[i],
         { ...row, state },
-        confirmedIds.has(id),
+        { confirmedNow: confirmedIds.has(id), deliveryCancelled: deliveriesCancelled.has(id) },
         currencies.get(i)!,
       );
     }
     for (const i of [...new Set(oneByOne)].sort((a, b) => a - b))
-      results[i] ??= await this.orders.applyUpsert(odoo, orders[i]);
+      results[i] ??= await this.orders.applyUpsert(odoo, orders[i], 'backfill');
     return results.map((r) => r!);
   }
 

@@ -10,17 +10,13 @@ import { currencyMismatch, type OrderCurrency, orderCurrency, pricePrecisionFlag
 import { OdooLookups } from './odoo-lookups';
 import { OrderPayments, type PaymentNote } from './order-payments';
 import { OrderRefunds } from './order-refunds';
+import { confirmedText, isCancelled, isShipped, isToConfirm } from './order-status';
 import { Partners } from './partners';
 import { Products } from './products';
+import { type OrderArrival, SHIPPED_HISTORY_TEXT, ShippedHistory } from './shipped-history';
 import type { ApplyResult } from './sync-runner';
 
 const ORDER = 'sale.order';
-
-/** Salla base statuses that mean the order is cancelled. */
-const CANCELLED_SLUGS = new Set(['canceled', 'cancelled']);
-
-export const isCancelled = (order: SalesOrderUpserted): boolean =>
-  CANCELLED_SLUGS.has(order.status.slug) || order.payment.status === 'cancelled';
 
 export interface OdooOrder {
   id: number;
@@ -39,8 +35,9 @@ export const ORDER_FIELDS = ['name', 'state', 'amount_total', 'order_line', 'cur
  * products (created from the line when unknown), a shipping line, a COD-fee line and a discount line, the
  * company's sales tax on the lines that make Odoo's total equal Salla's; `client_order_ref` = Salla
  * reference, `origin` = `Salla #<ref>` (the natural key that heals a crash between create and binding).
- * Default status mapping: paid → confirmed, invoiced and paid in the journal mapped to its payment method
- * (OrderPayments); cancelled → cancelled; anything else stays a quotation.
+ * Status mapping: paid → confirmed, invoiced and paid in the journal mapped to its payment method
+ * (OrderPayments); being fulfilled in Salla but not paid yet (cash on delivery) → confirmed, invoiced once paid;
+ * cancelled → cancelled; anything else (under review, awaiting payment) stays a quotation (order-status.ts).
  */
 @Injectable()
 export class Orders {
@@ -52,9 +49,14 @@ export class Orders {
     private readonly payments: OrderPayments,
     private readonly refunds: OrderRefunds,
     private readonly creditNotes: CreditNotes,
+    private readonly shippedHistory: ShippedHistory,
   ) {}
 
-  async applyUpsert(odoo: StoreOdoo, order: SalesOrderUpserted): Promise<ApplyResult> {
+  async applyUpsert(
+    odoo: StoreOdoo,
+    order: SalesOrderUpserted,
+    arrival: OrderArrival = 'live',
+  ): Promise<ApplyResult> {
     const target = { kind: 'order' as const, sallaId: order.orderId, model: ORDER };
     const bindingName = this.bindings.nameOf(odoo.storeId, target);
     // Read once: its applied version decides skip-or-apply here, and `ensure` below reuses it.
@@ -131,7 +133,7 @@ export class Orders {
       await this.bindings.markApplied(odoo, bindingName, order.sourceUpdatedAt);
       return linesNote ? changedAfterConfirmation(order, current, currency) : flagged;
     }
-    const action = await this.applyStatus(odoo, order, current);
+    const action = await this.applyStatus(odoo, order, current, arrival);
     await this.bindings.markApplied(odoo, bindingName, order.sourceUpdatedAt);
     const total = roundMoney(Number(order.totals.total), currency.decimals).toFixed(currency.decimals);
     return {
@@ -190,14 +192,15 @@ export class Orders {
   }
 
   /**
-   * After a batch created the order: the same currency, total and status steps as `applyUpsert`, from the
-   * order as read back (ORDER_FIELDS). `confirmedNow`: the batch confirmed it (one call for all).
+   * After a backfill batch created the order: the same currency, total and status steps as `applyUpsert`, from
+   * the order as read back (ORDER_FIELDS). `confirmedNow`: the batch confirmed it (one call for all);
+   * `deliveryCancelled`: and cancelled its delivery (ShippedHistory, one call for all).
    */
   async finishCreated(
     odoo: StoreOdoo,
     order: SalesOrderUpserted,
     current: OdooOrder,
-    confirmedNow: boolean,
+    batch: { confirmedNow: boolean; deliveryCancelled: boolean },
     currency: OrderCurrency,
   ): Promise<ApplyResult> {
     const ref = order.referenceId;
@@ -205,11 +208,12 @@ export class Orders {
     await this.bindings.markApplied(odoo, name, order.sourceUpdatedAt);
     const flagged = amountsFlag(order, current, currency);
     if (flagged) return flagged;
-    const action = await this.applyStatus(odoo, order, current);
+    const action = await this.applyStatus(odoo, order, current, 'backfill');
     const total = roundMoney(Number(order.totals.total), currency.decimals).toFixed(currency.decimals);
+    const confirmed = `${batch.confirmedNow ? confirmedText(order) : ''}${batch.deliveryCancelled ? SHIPPED_HISTORY_TEXT : ''}`;
     return {
       outcome: 'ok',
-      message: `Order #${ref} created in Odoo (total ${total} ${order.currency})${confirmedNow ? ', confirmed (paid)' : ''}${action.text}`,
+      message: `Order #${ref} created in Odoo (total ${total} ${order.currency})${confirmed}${action.text}`,
       ...(action.errorCode ? { errorCode: action.errorCode } : {}),
     };
   }
@@ -277,27 +281,57 @@ export class Orders {
     odoo: StoreOdoo,
     order: SalesOrderUpserted,
     current: OdooOrder,
+    arrival: OrderArrival,
   ): Promise<PaymentNote> {
     if (isCancelled(order)) {
       if (current.state === 'cancel') return { text: '' };
       const note = await this.cancel(odoo, current, order.referenceId);
       return { text: `, cancelled${note.text}`, errorCode: note.errorCode };
     }
-    if (order.payment.status !== 'paid') return { text: '' };
+    if (!isToConfirm(order)) return { text: '' };
     let confirmed = '';
     if (current.state === 'draft' || current.state === 'sent') {
+      let confirmedHere = true;
       try {
         await odoo.client.call(ORDER, 'action_confirm', [current.id]);
       } catch (err) {
         // Two deliveries of the same order may both try: the loser finds it confirmed already.
         if (!(err instanceof OdooValidationError) || (await this.read(odoo, current.id)).state !== 'sale')
           throw err;
+        confirmedHere = false;
       }
-      confirmed = ', confirmed (paid)';
+      confirmed = confirmedText(order);
+      if (confirmedHere) confirmed += await this.shippedHistoryText(odoo, order, [current.id], arrival);
     }
-    if (current.state === 'cancel') return { text: confirmed };
+    if (current.state === 'cancel' || order.payment.status !== 'paid') return { text: confirmed };
     const payment = await this.payments.register(odoo, order, current);
     return { text: `${confirmed}${payment.text}`, errorCode: payment.errorCode };
+  }
+
+  /**
+   * After this sync confirmed orders: a backfilled order already shipped in Salla has its delivery cancelled
+   * (ShippedHistory); the text says so. Returns the ids whose delivery it cancelled, for the batch.
+   */
+  async cancelShippedHistory(
+    odoo: StoreOdoo,
+    confirmed: ReadonlyArray<[SalesOrderUpserted, number]>,
+    arrival: OrderArrival,
+  ): Promise<Set<number>> {
+    if (arrival !== 'backfill') return new Set();
+    return this.shippedHistory.cancelDeliveries(
+      odoo,
+      confirmed.filter(([order]) => isShipped(order)).map(([, id]) => id),
+    );
+  }
+
+  private async shippedHistoryText(
+    odoo: StoreOdoo,
+    order: SalesOrderUpserted,
+    ids: number[],
+    arrival: OrderArrival,
+  ): Promise<string> {
+    const cancelled = await this.cancelShippedHistory(odoo, [[order, ids[0]]], arrival);
+    return cancelled.size > 0 ? SHIPPED_HISTORY_TEXT : '';
   }
 
   private async draftLines(odoo: StoreOdoo, order: SalesOrderUpserted): Promise<DraftLine[]> {

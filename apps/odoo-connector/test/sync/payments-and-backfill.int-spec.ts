@@ -1,5 +1,5 @@
 import { type CategoryUpserted, type SalesOrderUpserted, Topic } from '@app/contracts';
-import { type FakeOdoo } from '@app/fake-odoo';
+import { countStock, deliveriesOf, type FakeOdoo } from '@app/fake-odoo';
 import { waitFor } from '@app/testing';
 
 import { CatalogBatch } from '../../src/sync/catalog-batch';
@@ -7,7 +7,7 @@ import { Orders } from '../../src/sync/orders';
 import { OrdersBatch } from '../../src/sync/orders-batch';
 import { PaymentJournalMappingsRepository } from '../../src/sync/payment-journal-mappings.repository';
 import { raceBatchAgainstRival, storeOdoo } from './held-race';
-import { OdooSyncHarness } from './odoo-sync-harness';
+import { OdooSyncHarness, uniqueStoreId } from './odoo-sync-harness';
 import { paidOrder, plainProduct } from './paid-order.fixture';
 
 jest.setTimeout(300_000);
@@ -44,8 +44,9 @@ describe.each(['16', '19'] as const)('payments and batched backfill against a %s
     fake
       .records('account.payment')
       .filter((p) => ((p.reconciled_invoice_ids as number[]) ?? []).includes(invoiceId));
-  const okLines = (orderId: string) =>
-    harness.activity(storeId).filter((l) => l.entityId === orderId && l.outcome === 'ok');
+  const okLinesOf = (store: string, orderId: string) =>
+    harness.activity(store).filter((l) => l.entityId === orderId && l.outcome === 'ok');
+  const okLines = (orderId: string) => okLinesOf(storeId, orderId);
 
   /** One sale order, one posted invoice for the Salla total, one payment of it in the Bank journal. */
   function expectPaidOnce(o: SalesOrderUpserted): void {
@@ -334,5 +335,125 @@ describe.each(['16', '19'] as const)('payments and batched backfill against a %s
     const retried = 'value' in raced.rival ? raced.rival.value : await live.applyUpsert(odoo, orders[0]);
     expect(retried.outcome).toBe('ok');
     for (const o of orders) expect(saleOf(o.referenceId)).toHaveLength(1);
+  });
+
+  /** Products with tracked stock, bound to the store, with `onHand` units counted in Odoo's main warehouse. */
+  async function stockedProducts(store: string, tag: string, count: number, onHand: number) {
+    const products = Array.from({ length: count }, (_, i) => ({
+      ...plainProduct(`${tag}p${i}`, `Product ${tag}-${i}`, `${tag}-SKU-${i}`),
+      tracksInventory: true,
+    }));
+    await harness.svc.app.get(CatalogBatch).applyProducts(await storeOdoo(harness, store), products);
+    const db = fake.database();
+    return products.map((p) => {
+      const variant = fake.records('product.product').find((v) => v.default_code === p.sku)!;
+      countStock(db, variant.id, onHand);
+      return { ...p, variantId: variant.id };
+    });
+  }
+  /** What the stock poll would send Salla for the product: on hand minus reserved. */
+  const freeQty = (variantId: number) =>
+    fake.database().value('product.product', fake.database().get('product.product', variantId)!, 'free_qty');
+  const orderFor = (
+    id: string,
+    product: { productId: string; sku?: string },
+    overrides: Partial<SalesOrderUpserted>,
+  ) => {
+    const base = order(id);
+    return {
+      ...base,
+      lines: [{ ...base.lines[0], productId: product.productId, sku: product.sku }],
+      ...overrides,
+    };
+  };
+
+  it('a cash-on-delivery order: a quotation while under review; confirmed with its delivery and stock once the merchant fulfils it; paid once delivered', async () => {
+    // Its own store, so that mapping cod to a journal changes nothing for the other tests.
+    const cashStore = uniqueStoreId();
+    await harness.connect(cashStore, fake.url, fake.apiKeys.admin);
+    await harness.svc.app.get(PaymentJournalMappingsRepository).set(cashStore, 'cod', 'BNK1');
+    const tag = nextId();
+    const [product] = await stockedProducts(cashStore, tag, 1, 10);
+    const cod = orderFor(`${tag}o`, product, {
+      status: { slug: 'under_review' },
+      payment: { methodCode: 'cod', status: 'pending' },
+      sourceUpdatedAt: '2026-11-29T07:00:00.000Z',
+    });
+    const applied = async (version: SalesOrderUpserted, what: string) => {
+      const before = okLinesOf(cashStore, cod.orderId).length;
+      await harness.send(Topic.SalesOrderUpserted, cashStore, version);
+      await waitFor(() => okLinesOf(cashStore, cod.orderId)[before] ?? null, {
+        timeoutMs: 60_000,
+        description: what,
+      });
+      return String(okLinesOf(cashStore, cod.orderId)[before].message);
+    };
+
+    await applied(cod, 'under review');
+    const [sale] = saleOf(cod.referenceId);
+    expect(sale.state).toBe('draft');
+    expect(freeQty(product.variantId)).toBe(10);
+
+    // The merchant accepts it; the customer pays the courier later.
+    const accepted = await applied(
+      { ...cod, status: { slug: 'in_progress' }, sourceUpdatedAt: '2026-11-29T08:00:00.000Z' },
+      'in progress',
+    );
+    expect(accepted).toContain('confirmed (in_progress in Salla, not paid yet');
+    expect(saleOf(cod.referenceId)[0].state).toBe('sale');
+    expect(deliveriesOf(fake.database(), sale.id).map((p) => p.state)).toEqual(['assigned']);
+    expect(freeQty(product.variantId)).toBe(8); // its 2 units are held for it: Salla is not offered them again
+    expect(invoicesOf(sale.name)).toHaveLength(0);
+
+    const delivered = await applied(
+      {
+        ...cod,
+        status: { slug: 'delivered' },
+        payment: { methodCode: 'cod', status: 'paid' },
+        sourceUpdatedAt: '2026-11-29T09:00:00.000Z',
+      },
+      'delivered and paid',
+    );
+    expect(delivered).toMatch(/invoiced \(INV\/.*\) and paid: 247\.25 SAR in journal BNK1/);
+    expectPaidOnce(cod);
+  });
+
+  it('a backfilled order already shipped in Salla is confirmed and paid, its delivery cancelled: its stock is not held again', async () => {
+    const tag = nextId();
+    const products = await stockedProducts(storeId, tag, 2, 10);
+    const odoo = await storeOdoo(harness, storeId);
+    const shipped = (id: string, p: (typeof products)[number]) =>
+      orderFor(id, p, { status: { slug: 'delivered' }, payment: { methodCode: 'mada', status: 'paid' } });
+    const deliveries = (o: SalesOrderUpserted) =>
+      deliveriesOf(fake.database(), saleOf(o.referenceId)[0].id).map((p) => p.state);
+
+    // One backfilled order alone (the one-at-a-time path, through the backfill topic).
+    const alone = shipped(`${tag}a`, products[0]);
+    await harness.sendMany(Topic.BackfillOrderUpserted, storeId, [alone]);
+    await waitFor(() => okLines(alone.orderId)[0] ?? null, {
+      timeoutMs: 60_000,
+      description: 'backfilled order',
+    });
+    expect(String(okLines(alone.orderId)[0].message)).toContain('its delivery cancelled');
+    expectPaidOnce(alone);
+    expect(deliveries(alone)).toEqual(['cancel']);
+
+    // A batch: one shipped long ago, one the merchant is still preparing (that one keeps its delivery).
+    const old = shipped(`${tag}b`, products[1]);
+    const preparing = orderFor(`${tag}c`, products[1], { status: { slug: 'in_progress' } });
+    const results = await harness.svc.app.get(OrdersBatch).applyOrders(odoo, [old, preparing]);
+    expect(results.map((r) => r.outcome)).toEqual(['ok', 'ok']);
+    expectPaidOnce(old);
+    expectPaidOnce(preparing);
+    expect(deliveries(old)).toEqual(['cancel']);
+    expect(deliveries(preparing)).toEqual(['assigned']);
+    expect(freeQty(products[0].variantId)).toBe(10);
+    expect(freeQty(products[1].variantId)).toBe(8);
+
+    // A live order that reaches Odoo only once shipped keeps its delivery: its units were never counted out.
+    const late = shipped(`${tag}d`, products[0]);
+    await harness.send(Topic.SalesOrderUpserted, storeId, late);
+    await waitFor(() => okLines(late.orderId)[0] ?? null, { timeoutMs: 60_000, description: 'live order' });
+    expect(deliveries(late)).toEqual(['assigned']);
   });
 });
