@@ -269,7 +269,8 @@ function saleOrder(style: FakeOdooStyle): ModelSpec {
             throw odooErrors.user('Some orders are not in a state requiring confirmation.');
           }
           for (const order of orders) {
-            db.write('sale.order', [order.id], { state: 'sale' });
+            // Like _prepare_confirmation_values: a confirmed order's date is its confirmation date.
+            db.write('sale.order', [order.id], { state: 'sale', date_order: odooNow() });
             reserveStock(db, style, order);
           }
           return true;

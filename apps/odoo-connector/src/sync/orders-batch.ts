@@ -8,7 +8,7 @@ import { WITH_ARCHIVED } from '../odoo-client';
 import { type DraftLine, roundMoney } from './order-amounts';
 import { type OrderCurrency, orderCurrency } from './order-currency';
 import { OdooLookups } from './odoo-lookups';
-import { ORDER_FIELDS, type OdooOrder, Orders } from './orders';
+import { createOnly, ORDER_FIELDS, type OdooOrder, Orders } from './orders';
 import { isCancelled, isToConfirm } from './order-status';
 import { likeLiteral, Partners } from './partners';
 import { Products } from './products';
@@ -105,7 +105,7 @@ export class OrdersBatch {
       }
       records.push({
         target: orderTarget(order.orderId),
-        vals: { ...header, order_line: lineVals.map((l) => [0, 0, l]) },
+        vals: { ...createOnly(order), ...header, order_line: lineVals.map((l) => [0, 0, l]) },
       });
       recordOf.push(i);
     }
@@ -140,7 +140,7 @@ export class OrdersBatch {
       }
     }
     const confirmedIds = new Set(confirmedNow ? toConfirm.map(([, id]) => id) : []);
-    const deliveriesCancelled = await this.orders.cancelShippedHistory(
+    const deliveriesCancelled = await this.orders.afterBackfillConfirm(
       odoo,
       toConfirm.filter(([, id]) => confirmedIds.has(id)).map(([i, id]) => [orders[i], id]),
       'backfill',

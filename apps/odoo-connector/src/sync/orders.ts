@@ -107,7 +107,11 @@ export class Orders {
       adopt: () => this.findByReference(odoo, ref),
       // Lines in the same call: the order is complete the moment it exists (a crash leaves no half order).
       create: async () =>
-        (await odoo.client.create(ORDER, [{ ...header, order_line: lineVals.map((l) => [0, 0, l]) }]))[0],
+        (
+          await odoo.client.create(ORDER, [
+            { ...createOnly(order), ...header, order_line: lineVals.map((l) => [0, 0, l]) },
+          ])
+        )[0],
     });
     let current = await this.read(odoo, bound.id);
     let linesNote = '';
@@ -301,7 +305,7 @@ export class Orders {
         confirmedHere = false;
       }
       confirmed = confirmedText(order);
-      if (confirmedHere) confirmed += await this.shippedHistoryText(odoo, order, [current.id], arrival);
+      if (confirmedHere) confirmed += await this.shippedHistoryText(odoo, order, current.id, arrival);
     }
     if (current.state === 'cancel' || order.payment.status !== 'paid') return { text: confirmed };
     const payment = await this.payments.register(odoo, order, current);
@@ -309,15 +313,21 @@ export class Orders {
   }
 
   /**
-   * After this sync confirmed orders: a backfilled order already shipped in Salla has its delivery cancelled
-   * (ShippedHistory); the text says so. Returns the ids whose delivery it cancelled, for the batch.
+   * After this sync confirmed backfilled orders (nothing for live ones). Odoo's confirmation sets the order date
+   * to now: a backfill would put months of past sales on the install day in every sales report, so each gets
+   * back the date it was placed in Salla (one write per distinct date). An order already shipped in Salla has its
+   * delivery cancelled (ShippedHistory). Returns the ids whose delivery was cancelled.
    */
-  async cancelShippedHistory(
+  async afterBackfillConfirm(
     odoo: StoreOdoo,
     confirmed: ReadonlyArray<[SalesOrderUpserted, number]>,
     arrival: OrderArrival,
   ): Promise<Set<number>> {
     if (arrival !== 'backfill') return new Set();
+    const byDate = new Map<string, number[]>();
+    for (const [order, id] of confirmed)
+      byDate.set(placedDate(order), [...(byDate.get(placedDate(order)) ?? []), id]);
+    for (const [date, ids] of byDate) await odoo.client.write(ORDER, ids, { date_order: date });
     return this.shippedHistory.cancelDeliveries(
       odoo,
       confirmed.filter(([order]) => isShipped(order)).map(([, id]) => id),
@@ -327,10 +337,10 @@ export class Orders {
   private async shippedHistoryText(
     odoo: StoreOdoo,
     order: SalesOrderUpserted,
-    ids: number[],
+    id: number,
     arrival: OrderArrival,
   ): Promise<string> {
-    const cancelled = await this.cancelShippedHistory(odoo, [[order, ids[0]]], arrival);
+    const cancelled = await this.afterBackfillConfirm(odoo, [[order, id]], arrival);
     return cancelled.size > 0 ? SHIPPED_HISTORY_TEXT : '';
   }
 
@@ -465,3 +475,13 @@ function amountsFlag(
     message: `Order #${order.referenceId} is in Odoo but its total ${print(odooTotal)} differs from Salla's ${print(sallaTotal)} ${order.currency} by ${print(round(odooTotal - sallaTotal))}: it was left unconfirmed for review (check the sales tax settings in Odoo)`,
   };
 }
+
+/** Salla's placement time as an Odoo datetime (UTC, `YYYY-MM-DD HH:MM:SS`). */
+export const placedDate = (order: SalesOrderUpserted): string =>
+  new Date(order.placedAt).toISOString().slice(0, 19).replace('T', ' ');
+
+/**
+ * Values a new order gets that an update never rewrites: the order date is when it was placed in Salla (a
+ * quotation's date); Odoo's own confirmation later makes it the confirmation date, as Odoo means it.
+ */
+export const createOnly = (order: SalesOrderUpserted): OdooValues => ({ date_order: placedDate(order) });

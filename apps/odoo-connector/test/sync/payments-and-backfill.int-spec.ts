@@ -254,6 +254,10 @@ describe.each(['16', '19'] as const)('payments and batched backfill against a %s
         },
         lines: [{ ...base.lines[0], productId: `${tag}p${i % 20}`, sku: `${tag}-SKU-${i % 20}` }],
         payment: { methodCode: i % 2 ? 'cod' : 'bank_transfer', status: i % 4 === 3 ? 'pending' : 'paid' },
+        // Placed over the past 200 days, as in a real backfill (each confirmed one's date is written back).
+        placedAt: new Date(Date.UTC(2026, 4, 1) + i * 86_400_000).toISOString(),
+        // A quarter still under review: quotations.
+        status: { slug: i % 4 === 3 ? 'under_review' : 'in_progress' },
         // Each customer ships to one address of their own.
         shipping: {
           methodName: 'SMSA',
@@ -285,10 +289,17 @@ describe.each(['16', '19'] as const)('payments and batched backfill against a %s
     for (const o of orders) expect(saleOf(o.referenceId)).toHaveLength(1);
     const confirmed = orders.filter((o) => o.payment.status === 'paid');
     expect(confirmed.every((o) => saleOf(o.referenceId)[0].state === 'sale')).toBe(true);
-    // Batched, whatever the batch sizes a loaded machine makes (~0.1 calls per order measured on a quiet one,
-    // ~2 under heavy load; the live path makes more than 10): bounds that only batching can meet.
+    expect(
+      orders
+        .filter((o) => o.payment.status !== 'paid')
+        .every((o) => saleOf(o.referenceId)[0].state === 'draft'),
+    ).toBe(true);
+    // Each confirmed order's date is written back, one call each (placed at different times); the rest is
+    // batched, whatever the batch sizes a loaded machine makes (1.0 calls per order measured on a quiet one,
+    // ~3 under heavy load; the live path makes more than 10): bounds that only batching can meet.
     expect(fake.count('sale.order', 'create')).toBeLessThanOrEqual(40);
-    expect(calls / 200).toBeLessThan(3);
+    expect(fake.count('sale.order', 'write')).toBeLessThanOrEqual(confirmed.length + 10);
+    expect(calls / 200).toBeLessThan(4);
     // Delivery addresses too: one contact per customer's address, on each of its orders.
     for (const o of orders) {
       const shipTo = fake
@@ -418,12 +429,17 @@ describe.each(['16', '19'] as const)('payments and batched backfill against a %s
     expectPaidOnce(cod);
   });
 
-  it('a backfilled order already shipped in Salla is confirmed and paid, its delivery cancelled: its stock is not held again', async () => {
+  it('backfilled past orders keep the date they were placed; one already shipped has its delivery cancelled: its stock is not held again', async () => {
     const tag = nextId();
     const products = await stockedProducts(storeId, tag, 2, 10);
     const odoo = await storeOdoo(harness, storeId);
     const shipped = (id: string, p: (typeof products)[number]) =>
-      orderFor(id, p, { status: { slug: 'delivered' }, payment: { methodCode: 'mada', status: 'paid' } });
+      orderFor(id, p, {
+        status: { slug: 'delivered' },
+        payment: { methodCode: 'mada', status: 'paid' },
+        placedAt: '2025-03-14T09:30:00.000Z',
+      });
+    const orderDate = (o: SalesOrderUpserted) => saleOf(o.referenceId)[0].date_order;
     const deliveries = (o: SalesOrderUpserted) =>
       deliveriesOf(fake.database(), saleOf(o.referenceId)[0].id).map((p) => p.state);
 
@@ -449,11 +465,15 @@ describe.each(['16', '19'] as const)('payments and batched backfill against a %s
     expect(deliveries(preparing)).toEqual(['assigned']);
     expect(freeQty(products[0].variantId)).toBe(10);
     expect(freeQty(products[1].variantId)).toBe(8);
+    // Confirming made them today's orders in Odoo; they are back on the day they were placed in Salla.
+    for (const o of [alone, old]) expect(orderDate(o)).toBe('2025-03-14 09:30:00');
+    expect(orderDate(preparing)).toBe('2026-11-29 07:00:00');
 
     // A live order that reaches Odoo only once shipped keeps its delivery: its units were never counted out.
     const late = shipped(`${tag}d`, products[0]);
     await harness.send(Topic.SalesOrderUpserted, storeId, late);
     await waitFor(() => okLines(late.orderId)[0] ?? null, { timeoutMs: 60_000, description: 'live order' });
     expect(deliveries(late)).toEqual(['assigned']);
+    expect(orderDate(late)).not.toBe('2025-03-14 09:30:00'); // Odoo's own: the confirmation date
   });
 });
