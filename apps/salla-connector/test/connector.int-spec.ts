@@ -286,4 +286,66 @@ describe('salla-connector: webhooks to canonical events', () => {
     expect(h.sim.callsFor(storeId).length).toBe(callsAtUninstall);
     expect(h.log.of(Topic.CatalogProductUpserted, storeId)).toEqual([]);
   });
+
+  it("Salla's late retry of an uninstall older than the reinstall is ignored, and so are tokens older than the uninstall", async () => {
+    const storeId = uniqueStoreId();
+    await h.install(storeId); // Salla's events of 07:00
+    const at = (hhmm: string) => `2026-11-29T${hhmm}:00.000Z`;
+    const authorize = (issuedAt: string) => {
+      const tokens = h.sim.issueTokens(storeId);
+      return h.webhook(
+        storeId,
+        'app.store.authorize',
+        {
+          id: 1234,
+          access_token: tokens.accessToken,
+          refresh_token: tokens.refreshToken,
+          expires: tokens.expires,
+          scope: tokens.scope,
+        },
+        issuedAt,
+      );
+    };
+    const uninstall = (createdAt: string) =>
+      h.webhook(
+        storeId,
+        'app.uninstalled',
+        { id: 1234, uninstallation_date: '2026-11-29 10:05:00' },
+        createdAt,
+      );
+    const skippedLines = () =>
+      h.log
+        .of(Topic.OpsSyncResult, storeId)
+        .filter((e) => e.payload.outcome === 'skipped' && e.payload.entityType === 'store');
+
+    // The 07:05 uninstall failed to reach us; the merchant reinstalled at 07:10; Salla retries the uninstall.
+    const profiles = h.log.of(Topic.StoreProfileUpdated, storeId).length;
+    await authorize(at('07:10'));
+    await h.log.waitFor(Topic.StoreProfileUpdated, storeId, profiles + 1);
+    await uninstall(at('07:05'));
+    await waitFor(async () => Promise.resolve(skippedLines()[0] ?? null), {
+      timeoutMs: 30_000,
+      description: 'the late uninstall skipped',
+    });
+    expect(String(skippedLines()[0].payload.message)).toContain('came after the app was installed again');
+    expect(h.log.of(Topic.StoreUninstalled, storeId)).toEqual([]);
+    // Still installed: its orders still become canonical orders.
+    await h.webhook(storeId, 'order.created', fixtureData('order.created.json'));
+    await h.log.waitFor(Topic.SalesOrderUpserted, storeId);
+
+    // Uninstalled at 07:20; a 07:15 authorize retried after it does not revive the store with its tokens.
+    await uninstall(at('07:20'));
+    await h.log.waitFor(Topic.StoreUninstalled, storeId);
+    await authorize(at('07:15'));
+    await waitFor(async () => Promise.resolve(skippedLines()[1] ?? null), {
+      timeoutMs: 30_000,
+      description: 'the late authorize skipped',
+    });
+    expect(String(skippedLines()[1].payload.message)).toContain('came after the app was uninstalled');
+    const calls = h.sim.callsFor(storeId).length;
+    const lines = h.log.of(Topic.OpsSyncResult, storeId).length;
+    await h.send(Topic.SalesOrderStatusSet, storeId, { orderId: '123', slug: 'delivered' });
+    await h.log.waitFor(Topic.OpsSyncResult, storeId, lines + 1);
+    expect(h.sim.callsFor(storeId).length).toBe(calls); // uninstalled: Salla is never called for it
+  });
 });

@@ -25,11 +25,40 @@ export class StoreLifecycle {
     private readonly pendingStock: PendingStockSetsRepository,
   ) {}
 
+  /**
+   * Why an app event is older than the installation state it would change, or null to apply it. Salla retries
+   * a failed delivery 3 times about 5 minutes apart, so an uninstall can arrive after the reinstall that
+   * followed it (applied, it would erase the new installation), and an authorize or install after the uninstall
+   * that ended its installation (applied, it would keep dead tokens of an uninstalled store, or revive it).
+   * Compared in Salla's own times: each webhook's `created_at`, which its retries repeat.
+   */
+  async staleReason(storeId: string, effects: readonly StoreEffect[]): Promise<string | null> {
+    const store = await this.stores.getFresh(storeId);
+    if (!store) return null;
+    const newer = (known: Date | null | undefined, eventAt: string): known is Date =>
+      !!known && known.getTime() > Date.parse(eventAt);
+    for (const effect of effects) {
+      const { kind } = effect;
+      if (kind === 'uninstalled' && newer(store.installEventAt, effect.eventAt))
+        return `an uninstall of ${effect.eventAt} came after the app was installed again (${store.installEventAt.toISOString()})`;
+      if ((kind === 'tokens' || kind === 'installed') && newer(store.uninstallEventAt, effect.eventAt))
+        return `an install of ${effect.eventAt} came after the app was uninstalled (${store.uninstallEventAt.toISOString()})`;
+      if (kind === 'tokens' && newer(store.authorizedAt, effect.eventAt))
+        return `tokens issued ${effect.eventAt} came after newer ones (${store.authorizedAt.toISOString()})`;
+    }
+    return null;
+  }
+
   async apply(storeId: string, effect: StoreEffect, origin: EventOrigin): Promise<void> {
     switch (effect.kind) {
       case 'tokens':
         // Tokens are (re)issued on install and after every app update; they also revive a reinstalled store.
-        await this.stores.update(storeId, { status: 'installed', uninstalledAt: null });
+        await this.stores.update(storeId, {
+          status: 'installed',
+          uninstalledAt: null,
+          authorizedAt: new Date(effect.eventAt),
+          installEventAt: new Date(effect.eventAt),
+        });
         await this.tokens.store(storeId, {
           accessToken: effect.accessToken,
           refreshToken: effect.refreshToken,
@@ -43,6 +72,7 @@ export class StoreLifecycle {
           status: 'installed',
           installedAt: new Date(effect.installedAt),
           uninstalledAt: null,
+          installEventAt: new Date(effect.eventAt),
           scopes: effect.scopes,
         });
         await this.profile.refresh(storeId, origin);
@@ -52,7 +82,11 @@ export class StoreLifecycle {
         return;
       case 'uninstalled': {
         const at = new Date(effect.at);
-        await this.stores.update(storeId, { status: 'uninstalled', uninstalledAt: at });
+        await this.stores.update(storeId, {
+          status: 'uninstalled',
+          uninstalledAt: at,
+          uninstallEventAt: new Date(effect.eventAt),
+        });
         await this.tokens.markUninstalled(storeId);
         await this.runs.cancelAll(storeId, 'the app was uninstalled', at);
         await this.pendingStock.deleteAllForStore(storeId);

@@ -14,6 +14,16 @@ export interface SallaStore extends TimestampFields {
   status: SallaStoreStatus;
   installedAt?: Date | null;
   uninstalledAt?: Date | null;
+  /*
+   * Salla's times (webhook `created_at`) of the latest events applied, kept whatever follows: an app event older
+   * than the state it would change is a late retry (StoreLifecycle.staleReason).
+   */
+  /** Latest `app.store.authorize` (or our OAuth exchange): older tokens are stale. */
+  authorizedAt?: Date | null;
+  /** Latest `app.installed` or `app.store.authorize`: an older uninstall is stale. */
+  installEventAt?: Date | null;
+  /** Latest `app.uninstalled`: an older install or authorize is stale. */
+  uninstallEventAt?: Date | null;
   scopes?: string[];
   name?: string | null;
   domain?: string | null;
@@ -31,6 +41,9 @@ export const sallaStoreSchema = defineStoreScopedSchema<SallaStore>(
     status: { type: String, required: true, enum: ['installed', 'uninstalled'] },
     installedAt: { type: Date, default: null },
     uninstalledAt: { type: Date, default: null },
+    authorizedAt: { type: Date, default: null },
+    installEventAt: { type: Date, default: null },
+    uninstallEventAt: { type: Date, default: null },
     scopes: { type: [String], default: undefined },
     name: { type: String, default: null },
     domain: { type: String, default: null },

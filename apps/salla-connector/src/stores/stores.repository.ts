@@ -26,6 +26,11 @@ export class StoresRepository extends StoreScopedRepository<SallaStore> {
     return store;
   }
 
+  /** Read through the cache: lifecycle decisions must see another replica's latest write. */
+  async getFresh(storeId: string): Promise<Stored<SallaStore> | null> {
+    return this.findOne(storeId);
+  }
+
   async planOf(storeId: string): Promise<string | undefined> {
     return (await this.get(storeId))?.plan ?? undefined;
   }

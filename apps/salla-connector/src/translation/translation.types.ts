@@ -39,11 +39,19 @@ export type Emission = { [T in Topic]: { topic: T; payload: PayloadOf<T> } }[Top
 /** What a webhook changes about the store itself, applied by the Salla connector to its store record. */
 export type StoreEffect =
   /** `app.store.authorize` (easy mode). Plaintext only in memory: token custody seals them before storing. */
-  | { kind: 'tokens'; accessToken: string; refreshToken?: string; expiresAt: string; scopes: string[] }
-  | { kind: 'installed'; installedAt: string; scopes: string[] }
+  | {
+      kind: 'tokens';
+      accessToken: string;
+      refreshToken?: string;
+      expiresAt: string;
+      scopes: string[];
+      /** When Salla issued them (the webhook's `created_at`, the same in every retry of it). */
+      eventAt: string;
+    }
+  | { kind: 'installed'; installedAt: string; scopes: string[]; eventAt: string }
   /** `app.updated`: re-read the store info (new tokens follow in their own `app.store.authorize`). */
   | { kind: 'updated' }
-  | { kind: 'uninstalled'; at: string }
+  | { kind: 'uninstalled'; at: string; eventAt: string }
   /** Trial and subscription events: `state` is the event name without `app.` ('trial.started', …). */
   | { kind: 'subscription'; state: SubscriptionState; at: string };
 

@@ -14,6 +14,7 @@ import { KafkaEvent, PermanentError } from '@app/messaging';
 import { metrics } from '@app/observability';
 import { StoreErasureGuard } from '@app/privacy-participant';
 
+import { ActivityLog } from '../activity/activity-log';
 import { CanonicalPublisher } from '../activity/canonical-publisher';
 import { SallaApiClient } from '../salla-api';
 import { StoreLifecycle } from '../stores/store-lifecycle';
@@ -55,6 +56,7 @@ export class SallaWebhookHandler {
     private readonly tokens: SallaTokenVault,
     private readonly profile: StoreProfileReader,
     private readonly erasure: StoreErasureGuard,
+    private readonly activity: ActivityLog,
     salla: SallaApiClient,
   ) {
     const read = async <T>(storeId: string, path: string): Promise<T> =>
@@ -118,6 +120,20 @@ export class SallaWebhookHandler {
       },
       this.deps,
     );
+    const stale = await this.lifecycle.staleReason(storeId, result.effects);
+    if (stale) {
+      translated.add(1, { event: payload.event, outcome: 'stale' });
+      this.logger.warn({ msg: 'late app event ignored', storeId, event: payload.event, why: stale });
+      await this.activity.record(storeId, {
+        direction: 'salla_to_odoo',
+        entityType: 'store',
+        entityId: storeId,
+        outcome: 'skipped',
+        message: `Salla's ${payload.event} was ignored: ${stale} (Salla retried a delivery that had failed).`,
+        eventId: event.id,
+      });
+      return;
+    }
     for (const effect of result.effects) await this.lifecycle.apply(storeId, effect, origin);
     for (const { topic, payload: canonical } of result.emit) {
       await this.canonical.publish(topic, storeId, canonical, origin);
@@ -132,7 +148,12 @@ export class SallaWebhookHandler {
     await this.erasure.markReinstalled(event.storeId, new Date(event.occurredAt));
     if (await this.erasure.isErased(event.storeId, event.occurredAt))
       return this.erasure.skipped(event.storeId, 'oauth tokens');
-    await this.stores.update(event.storeId, { status: 'installed', uninstalledAt: null });
+    await this.stores.update(event.storeId, {
+      status: 'installed',
+      uninstalledAt: null,
+      authorizedAt: new Date(event.occurredAt),
+      installEventAt: new Date(event.occurredAt),
+    });
     try {
       await this.tokens.storeSealed(event.storeId, event.payload);
     } catch (err) {

@@ -92,7 +92,13 @@ export interface ConnectorHarness {
   /** Registers a store id as this test's (its events are collected). */
   watch(storeId: string): void;
   /** Publishes a webhook the way the gateway does (data sealed for the store). */
-  webhook(storeId: string, event: string, data: Record<string, unknown>): Promise<void>;
+  /** `createdAtUtc`: Salla's `created_at` of the event (default 2026-11-29T07:00:00Z for every webhook). */
+  webhook(
+    storeId: string,
+    event: string,
+    data: Record<string, unknown>,
+    createdAtUtc?: string,
+  ): Promise<void>;
   /** A merchant installs: the simulator knows the store and its tokens reach the connector (easy mode). */
   install(storeId: string, plan?: 'plus' | 'pro' | 'special'): Promise<void>;
   /** Publishes a canonical command/event as another service would. */
@@ -229,19 +235,19 @@ export async function startConnectorHarness(
       processes.push(proc);
       return proc;
     },
-    async webhook(storeId, event, data) {
-      const body = JSON.stringify({
-        event,
-        merchant: Number(storeId),
-        created_at: '2026-11-29 10:00:00',
-        data,
-      });
+    async webhook(storeId, event, data, createdAtUtc = '2026-11-29T07:00:00.000Z') {
+      // Salla writes app events' created_at in Riyadh time (UTC+3), without a zone.
+      const riyadh = new Date(Date.parse(createdAtUtc) + 3 * 3_600_000)
+        .toISOString()
+        .slice(0, 19)
+        .replace('T', ' ');
+      const body = JSON.stringify({ event, merchant: Number(storeId), created_at: riyadh, data });
       const bodySha256 = createHash('sha256').update(body).digest('hex');
       const payload: SallaWebhookReceived = {
         event,
         merchant: storeId,
-        createdAt: '2026-11-29 10:00:00',
-        createdAtUtc: '2026-11-29T07:00:00.000Z',
+        createdAt: riyadh,
+        createdAtUtc,
         bodySha256,
         receivedAt: new Date().toISOString(),
         data: await crypto.encryptJson(storeId, data, sallaWebhookDataAad(bodySha256)),

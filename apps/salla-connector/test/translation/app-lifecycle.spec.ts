@@ -152,6 +152,7 @@ describe('app lifecycle webhooks', () => {
         refreshToken: input.data.refresh_token,
         expiresAt: '2021-10-21T12:31:24.000Z', // unix 1634819484
         scopes: ['settings.read', 'branches.read', 'offline_access'],
+        eventAt: '2022-12-31T09:31:25.000Z', // the webhook's created_at (Riyadh): what orders lifecycle events
       },
     ]);
   });
@@ -175,7 +176,11 @@ describe('app lifecycle webhooks', () => {
       storeType: 'development',
     });
     expect(result.effects).toEqual([
-      expect.objectContaining({ kind: 'installed', installedAt: '2021-09-28T03:06:56.000Z' }),
+      expect.objectContaining({
+        kind: 'installed',
+        installedAt: '2021-09-28T03:06:56.000Z',
+        eventAt: '2022-12-31T09:31:25.000Z',
+      }),
     ]);
     expect((result.emit[0].payload as { scopes: string[] }).scopes).toContain('products.read_write');
   });
@@ -184,7 +189,9 @@ describe('app lifecycle webhooks', () => {
     const { deps } = testDeps();
     const result = await translate(inputOf('app.uninstalled.json'), deps);
     expect(result.emit[0].payload).toEqual({ uninstalledAt: '2021-10-07T09:46:07.000Z', refunded: false });
-    expect(result.effects).toEqual([{ kind: 'uninstalled', at: '2021-10-07T09:46:07.000Z' }]);
+    expect(result.effects).toEqual([
+      { kind: 'uninstalled', at: '2021-10-07T09:46:07.000Z', eventAt: '2022-12-31T09:31:25.000Z' },
+    ]);
   });
 
   it.each([

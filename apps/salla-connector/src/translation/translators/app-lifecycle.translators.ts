@@ -32,7 +32,7 @@ export const appInstalled: Translator = syncTranslator((input): Translation => {
   });
   return {
     emit: [emission(Topic.StoreInstalled, payload)],
-    effects: [{ kind: 'installed', installedAt, scopes }],
+    effects: [{ kind: 'installed', installedAt, scopes, eventAt: input.createdAtUtc }],
   };
 });
 
@@ -64,6 +64,7 @@ export const appStoreAuthorize: Translator = syncTranslator((input): Translation
         ...(refreshToken === '' ? {} : { refreshToken }),
         expiresAt,
         scopes: scopesOf(data.scope),
+        eventAt: input.createdAtUtc,
       },
     ],
   };
@@ -79,7 +80,7 @@ export const appUninstalled: Translator = syncTranslator((input): Translation =>
   const payload: StoreUninstalled = withoutUndefined({ uninstalledAt, refunded: booleanOf(data.refunded) });
   return {
     emit: [emission(Topic.StoreUninstalled, payload)],
-    effects: [{ kind: 'uninstalled', at: uninstalledAt }],
+    effects: [{ kind: 'uninstalled', at: uninstalledAt, eventAt: input.createdAtUtc }],
   };
 });
 
