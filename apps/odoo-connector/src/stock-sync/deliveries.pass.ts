@@ -11,6 +11,7 @@ import { type DonePicking, FINISHED, OdooDeliveriesReader } from './odoo-deliver
 import { MAX_PAGES, PAGE_SIZE, type PollContext } from './poll-context';
 import type { DeliveredStatus } from './stock-sync-state.schema';
 import { StockSyncStateRepository } from './stock-sync-state.repository';
+import { LateCommitWindow, laterAt } from './late-commit-window';
 import type { WriteDateCursor } from './write-date-cursor';
 
 /** Salla's base status for "the customer has it" (`completed` means fulfilled/processed, not delivered). */
@@ -53,16 +54,25 @@ export class DeliveriesPass {
         ? state.deliveredStatus
         : DEFAULT_DELIVERED_STATUS;
     let cursor: WriteDateCursor = { at: state.pickingCursor, afterId: state.pickingAfterId ?? null };
+    // The minutes before the cursor again, for deliveries validated in a transaction that committed late.
+    const window = new LateCommitWindow(state.pickingsHandled, cursor.at);
+    let position = LateCommitWindow.start(cursor);
     const sent: OrderStatusSent[] = [];
     for (let page = 0; page < MAX_PAGES; page++) {
-      const pickings = await this.reader.finishedPickings(client, cursor, PAGE_SIZE);
-      if (pickings.length > 0) sent.push(...(await this.announce(storeId, client, pickings, status)));
+      const pickings = await this.reader.finishedPickings(client, position, PAGE_SIZE);
+      const fresh = window.fresh(pickings);
+      if (fresh.length > 0) sent.push(...(await this.announce(storeId, client, fresh, status)));
       const last = pickings[pickings.length - 1];
       const more = pickings.length === PAGE_SIZE;
-      cursor = last
+      position = last
         ? { at: last.writeDate, afterId: more ? last.id : null }
-        : { at: cursor.at, afterId: null };
-      await this.states.patch(storeId, { pickingCursor: cursor.at, pickingAfterId: cursor.afterId });
+        : { at: position.at, afterId: null };
+      cursor = more ? position : { at: laterAt(cursor.at, position.at), afterId: null };
+      await this.states.patch(storeId, {
+        pickingCursor: cursor.at,
+        pickingAfterId: cursor.afterId,
+        pickingsHandled: window.remembered(cursor.at),
+      });
       await keepLease();
       if (!more) break;
     }

@@ -11,6 +11,7 @@ import { MAX_PAGES, PAGE_SIZE, type PollContext } from './poll-context';
 import { SallaStockLedgerRepository } from './salla-stock-ledger.repository';
 import { StockSyncProblem } from './stock-sync-problem';
 import { StockSyncStateRepository } from './stock-sync-state.repository';
+import { LateCommitWindow, laterAt } from './late-commit-window';
 import { START, type WriteDateCursor } from './write-date-cursor';
 
 export interface StockLevelSent {
@@ -23,7 +24,8 @@ export interface StockLevelSent {
  * store's SKUs among them whose quantity differs from the last one known on the Salla side (the ledger), emits
  * `inventory.level.set.v1` (by SKU, overwrite). Equal quantities are not sent: that is how a change that came
  * from Salla, or one already sent, never goes out again. The first pass of a store reads every quant of the
- * location, so Salla starts from Odoo's figures for the products that have stock records in Odoo.
+ * location, so Salla starts from Odoo's figures for the products that have stock records in Odoo. Each pass
+ * reads the last minutes before the cursor again for rows committed late (LateCommitWindow).
  */
 @Injectable()
 export class StockLevelsPass {
@@ -50,24 +52,29 @@ export class StockLevelsPass {
       );
     }
     // Another location (the warehouse changed): its quants are all new to us.
-    let cursor: WriteDateCursor =
-      state?.locationId === location.rootId
-        ? { at: state.quantCursor ?? null, afterId: state.quantAfterId ?? null }
-        : START;
+    const same = state?.locationId === location.rootId;
+    let cursor: WriteDateCursor = same
+      ? { at: state.quantCursor ?? null, afterId: state.quantAfterId ?? null }
+      : START;
+    const window = new LateCommitWindow(same ? state.quantsHandled : null, cursor.at);
+    let position = LateCommitWindow.start(cursor);
     const sent: StockLevelSent[] = [];
     for (let page = 0; page < MAX_PAGES; page++) {
-      const quants = await this.reader.changedQuants(client, location, cursor, PAGE_SIZE);
-      if (quants.length > 0) sent.push(...(await this.sendChanged(storeId, client, location, quants)));
+      const quants = await this.reader.changedQuants(client, location, position, PAGE_SIZE);
+      const fresh = window.fresh(quants);
+      if (fresh.length > 0) sent.push(...(await this.sendChanged(storeId, client, location, fresh)));
       const last = quants[quants.length - 1];
       const more = quants.length === PAGE_SIZE;
-      // A short page ends the pass: the next poll reads the boundary second again (afterId null).
-      cursor = last
+      position = last
         ? { at: last.writeDate, afterId: more ? last.id : null }
-        : { at: cursor.at, afterId: null };
+        : { at: position.at, afterId: null };
+      // A short page ends the pass: the next one starts a window before the cursor (which never goes back).
+      cursor = more ? position : { at: laterAt(cursor.at, position.at), afterId: null };
       await this.states.patch(storeId, {
         locationId: location.rootId,
         quantCursor: cursor.at,
         quantAfterId: cursor.afterId,
+        quantsHandled: window.remembered(cursor.at),
       });
       await keepLease();
       if (!more) break;

@@ -40,8 +40,10 @@ export class StockSyncStateRepository extends StoreScopedRepository<StockSyncSta
       locationId: null,
       quantCursor: null,
       quantAfterId: null,
+      quantsHandled: null,
       pickingCursor: null,
       pickingAfterId: null,
+      pickingsHandled: null,
     };
     await this.patch(storeId, restart);
     return { ...state, ...restart };

@@ -29,8 +29,12 @@ export interface StockSyncStateDoc extends TimestampFields {
   locationId?: number | null;
   quantCursor?: string | null;
   quantAfterId?: number | null;
+  /** The quants read in the late-commit window before the cursor and handled, as `write_date|id` (LateCommitWindow). */
+  quantsHandled?: string[] | null;
   pickingCursor?: string | null;
   pickingAfterId?: number | null;
+  /** The same for finished deliveries. */
+  pickingsHandled?: string[] | null;
   /** The error code of the failing state last reported to the activity log; null while polls succeed. */
   problem?: string | null;
   /** Per-store mapping of "delivery done in Odoo" to a Salla status; default slug `delivered`. */
@@ -44,8 +48,10 @@ export const stockSyncStateSchema = defineStoreScopedSchema<StockSyncStateDoc>(
     locationId: { type: Number, default: null },
     quantCursor: { type: String, default: null },
     quantAfterId: { type: Number, default: null },
+    quantsHandled: { type: [String], default: undefined },
     pickingCursor: { type: String, default: null },
     pickingAfterId: { type: Number, default: null },
+    pickingsHandled: { type: [String], default: undefined },
     problem: { type: String, default: null },
     deliveredStatus: { type: Object, default: null },
   },

@@ -172,6 +172,50 @@ describe.each(['16', '19'] as const)('Odoo → Salla stock and delivery status, 
     expect(levels()).toEqual([{ sku: sku('A'), quantity: 4 }]);
   });
 
+  it('stock Odoo committed late (stamped before the last poll) is still sent; stock already handled is not sent again', async () => {
+    // Another quant written a second later moves the cursor past A's second (that second is always read again).
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    countStock(db, ids.C, 31);
+    await harness.poll(storeId);
+    await harness.settle();
+    forget();
+    // Salla sold one A since; Odoo has not heard of the order yet (its quant of A, handled already, is recent).
+    await harness.send(Topic.InventoryLevelChanged, storeId, {
+      source: 'salla',
+      productId: '9002',
+      sku: sku('A'),
+      quantity: 3,
+      observedAt: new Date().toISOString(),
+    });
+    await waitFor(async () => (await harness.ledger().quantities(storeId, [sku('A')])).get(sku('A')) === 3, {
+      timeoutMs: 60_000,
+      description: "Salla's level of A in the ledger",
+    });
+    // A long Odoo transaction (a big validation) stamped B's quant 40 s ago and committed only after that poll.
+    countStock(db, ids.B, 15);
+    const stamped = new Date(Date.now() - 40_000).toISOString().slice(0, 19).replace('T', ' ');
+    for (const quant of db.rows('stock.quant').filter((q) => q.product_id === ids.B))
+      db.get('stock.quant', quant.id)!.write_date = stamped;
+    await harness.poll(storeId);
+    await harness.settle();
+    expect(levels()).toEqual([{ sku: sku('B'), quantity: 15 }]);
+
+    // The same for a delivery validated in a transaction that committed after a poll had moved on.
+    const lateId = `77${Date.now() % 1_000_000}`; // a retried attempt binds another order
+    const late = confirmedOrder(db, ids.A, { storeId, sallaId: lateId });
+    const merchantsOwn = confirmedOrder(db, ids.A);
+    validateDelivery(db, deliveriesOf(db, merchantsOwn)[0].id);
+    await harness.poll(storeId);
+    await harness.settle();
+    forget();
+    const [delivery] = deliveriesOf(db, late);
+    validateDelivery(db, delivery.id);
+    db.get('stock.picking', delivery.id)!.write_date = stamped;
+    await harness.poll(storeId);
+    await harness.settle();
+    expect(statuses()).toEqual([expect.objectContaining({ orderId: lateId, slug: 'delivered' })]);
+  });
+
   it("a delivery validated in Odoo sets the Salla order's status to delivered, once", async () => {
     const fromSalla = confirmedOrder(db, ids.A, { storeId, sallaId: '7700123' });
     const merchantsOwn = confirmedOrder(db, ids.A);
