@@ -147,6 +147,54 @@ describe('salla-connector: webhooks to canonical events', () => {
     expect(bulk(failing).length).toBeLessThanOrEqual(4);
   });
 
+  it('stock for a store that must authorize the app again is kept, and reaches Salla once it is authorized', async () => {
+    const storeId = uniqueStoreId();
+    await h.install(storeId);
+    const [product] = h.sim.seedProducts(storeId, 1);
+    const sku = String(product.sku);
+    // Salla revoked the store's tokens (as when the merchant's grant is withdrawn): refreshing is refused too.
+    h.sim.revokeTokens(storeId);
+    await h.send(Topic.InventoryLevelSet, storeId, {
+      identifierType: 'sku',
+      identifier: sku,
+      quantity: 17,
+      mode: 'overwrite',
+    });
+    const line = await waitFor(
+      async () =>
+        Promise.resolve(
+          h.log
+            .of(Topic.OpsSyncResult, storeId)
+            .find(
+              (e) =>
+                e.payload.entityId === `sku:${sku}` && e.payload.errorCode === 'salla.store_not_callable',
+            ) ?? null,
+        ),
+      { timeoutMs: 60_000, description: 'the stock line saying Salla cannot be called' },
+    );
+    expect(String(line.payload.message)).toContain('kept and sent once it can');
+    expect(h.sim.quantityOf(storeId, { sku })).not.toBe(17);
+
+    // The merchant authorizes the app again: new tokens.
+    const tokens = h.sim.issueTokens(storeId);
+    await h.webhook(
+      storeId,
+      'app.store.authorize',
+      {
+        id: 1234,
+        access_token: tokens.accessToken,
+        refresh_token: tokens.refreshToken,
+        expires: tokens.expires,
+        scope: tokens.scope,
+      },
+      '2026-11-29T08:00:00.000Z',
+    );
+    await waitFor(async () => Promise.resolve(h.sim.quantityOf(storeId, { sku }) === 17 || null), {
+      timeoutMs: 120_000,
+      description: 'the kept stock level in Salla',
+    });
+  });
+
   it('a backfill Salla refuses (the app lost a permission) ends saying why instead of asking again every second', async () => {
     const storeId = uniqueStoreId();
     await h.install(storeId);

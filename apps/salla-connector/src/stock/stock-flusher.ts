@@ -17,7 +17,7 @@ import { ActivityLog } from '../activity/activity-log';
 import { SallaApiClient, SallaValidationError } from '../salla-api';
 import type { SallaConnectorEnv } from '../salla-connector.env';
 import { MongoLeases } from '@app/persistence';
-import { StoreNotCallableError } from '../tokens';
+import { describeNotCallable, StoreNotCallableError } from '../tokens';
 
 import type { PendingStockSet } from './pending-stock-set.schema';
 import { PendingStockSetsRepository } from './pending-stock-sets.repository';
@@ -74,6 +74,8 @@ export class StockFlusher implements OnApplicationBootstrap, OnApplicationShutdo
   private readonly owner = `stock-flusher:${randomUUID()}`;
   private readonly task: PeriodicTask;
   private readonly backoff = new StoreRetryBackoff();
+  /** Stores whose kept stock was already reported (keepUntilCallable), until Salla can be called again. */
+  private readonly keptSaid = new Set<string>();
   private stopped = false;
 
   constructor(
@@ -159,10 +161,15 @@ export class StockFlusher implements OnApplicationBootstrap, OnApplicationShutdo
           });
         }
         this.backoff.succeeded(storeId);
+        this.keptSaid.delete(storeId);
         return true;
       } catch (err) {
-        if (err instanceof StoreNotCallableError) {
+        if (err instanceof StoreNotCallableError && err.reason === 'uninstalled') {
           await this.dropAll(storeId, remaining, `Salla cannot be called for this store (${err.reason})`);
+          return false;
+        }
+        if (err instanceof StoreNotCallableError) {
+          await this.keepUntilCallable(storeId, remaining, err);
           return false;
         }
         if (err instanceof SallaValidationError && attempt === 1) {
@@ -202,6 +209,38 @@ export class StockFlusher implements OnApplicationBootstrap, OnApplicationShutdo
       }
     }
     return true;
+  }
+
+  /**
+   * The merchant must authorize the app again (or its tokens never came): the stock stays pending and is sent
+   * once Salla can be called — dropped, it would stay wrong in Salla, because Odoo's side records it as sent
+   * and sends a SKU again only when its quantity changes. Said once per item, per process, until it can.
+   */
+  private async keepUntilCallable(
+    storeId: string,
+    items: Array<{ p: Stored<PendingStockSet> }>,
+    err: StoreNotCallableError,
+  ): Promise<void> {
+    this.backoff.failed(storeId);
+    this.logger.warn({
+      msg: 'stock kept until the store can be called',
+      storeId,
+      items: items.length,
+      reason: err.reason,
+    });
+    if (this.keptSaid.has(storeId)) return;
+    this.keptSaid.add(storeId);
+    for (const { p } of items) {
+      pushed.add(1, { outcome: 'kept' });
+      await this.activity.record(storeId, {
+        entityType: 'inventory',
+        entityId: `${p.identifierType}:${p.identifier}`,
+        outcome: 'failed',
+        errorCode: 'salla.store_not_callable',
+        message: `Salla cannot be called for this store (${describeNotCallable(err.reason)}): the stock level is kept and sent once it can`,
+        eventId: p.lastEventId,
+      });
+    }
   }
 
   private async dropAll(

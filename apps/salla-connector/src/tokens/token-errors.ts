@@ -14,7 +14,7 @@ export class StoreNotCallableError extends Error {
     readonly storeId: string,
     readonly reason: StoreNotCallableReason,
   ) {
-    super(`store ${storeId} cannot be called on Salla: ${describe(reason)}`);
+    super(`store ${storeId} cannot be called on Salla: ${describeNotCallable(reason)}`);
     this.name = 'StoreNotCallableError';
   }
 }
@@ -44,7 +44,7 @@ export class TokenRefreshFailedError extends Error {
   }
 }
 
-function describe(reason: StoreNotCallableReason): string {
+export function describeNotCallable(reason: StoreNotCallableReason): string {
   switch (reason) {
     case 'uninstalled':
       return 'the app was uninstalled';
