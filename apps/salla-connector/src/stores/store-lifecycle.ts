@@ -57,7 +57,7 @@ export class StoreLifecycle {
           status: 'installed',
           uninstalledAt: null,
           authorizedAt: new Date(effect.eventAt),
-          installEventAt: new Date(effect.eventAt),
+          installEventAt: await this.latest(storeId, 'installEventAt', effect.eventAt),
         });
         await this.tokens.store(storeId, {
           accessToken: effect.accessToken,
@@ -72,7 +72,7 @@ export class StoreLifecycle {
           status: 'installed',
           installedAt: new Date(effect.installedAt),
           uninstalledAt: null,
-          installEventAt: new Date(effect.eventAt),
+          installEventAt: await this.latest(storeId, 'installEventAt', effect.eventAt),
           scopes: effect.scopes,
         });
         await this.profile.refresh(storeId, origin);
@@ -85,7 +85,7 @@ export class StoreLifecycle {
         await this.stores.update(storeId, {
           status: 'uninstalled',
           uninstalledAt: at,
-          uninstallEventAt: new Date(effect.eventAt),
+          uninstallEventAt: await this.latest(storeId, 'uninstallEventAt', effect.eventAt),
         });
         await this.tokens.markUninstalled(storeId);
         await this.runs.cancelAll(storeId, 'the app was uninstalled', at);
@@ -96,5 +96,16 @@ export class StoreLifecycle {
         await this.stores.update(storeId, { subscription: effect.state });
         return;
     }
+  }
+
+  /** The later of the stored time and this event's: an older event that was still applied never moves it back. */
+  private async latest(
+    storeId: string,
+    field: 'installEventAt' | 'uninstallEventAt',
+    eventAt: string,
+  ): Promise<Date> {
+    const stored = (await this.stores.getFresh(storeId))?.[field];
+    const at = new Date(eventAt);
+    return stored && stored.getTime() > at.getTime() ? stored : at;
   }
 }
