@@ -10,27 +10,40 @@ export const LATE_COMMIT_WINDOW_S = 300;
 /** Most rows remembered as handled per store and cursor (a few per quant written in the window). */
 const MAX_REMEMBERED = 20_000;
 
+/** A row as read: its id, `write_date`, and what changes when it is written (quantities, state). */
+export interface WindowRow {
+  id: number;
+  writeDate: string;
+  version?: string;
+}
+
 const toMillis = (odooDate: string): number => Date.parse(`${odooDate.replace(' ', 'T')}Z`);
 const toOdoo = (millis: number): string => new Date(millis).toISOString().slice(0, 19).replace('T', ' ');
-const keyOf = (row: { id: number; writeDate: string }): string => `${row.writeDate}|${row.id}`;
+const keyOf = (row: WindowRow): string => `${row.writeDate}|${row.id}|${row.version ?? ''}`;
 
 /**
- * The rows of the window already handled, as (write_date, id): a row read again from before the cursor is
- * skipped unless it was written since. Re-handling would not be harmless for quants: a product's quantity
- * re-sent while Salla has just sold some (the order not in Odoo yet) would offer those units again. Rows of the
- * cursor's own second and later are always handled, as before the window: a row written twice within one
- * second keeps its (write_date, id), and what was already sent is recognised downstream (stock ledger,
- * delivered orders).
+ * The rows of the window already handled, as (write_date, id, version): a row read again from before the
+ * newest one handled is skipped unless it was written since. Re-handling would not be harmless for quants: a
+ * product's quantity re-sent while Salla has just sold some (the order not in Odoo yet) would offer those
+ * units again. Rows of the newest handled second and later are always handled, as before the window: what was
+ * already sent is recognised downstream (stock ledger, delivered orders).
  */
 export class LateCommitWindow {
   private readonly handled: Set<string>;
+  /** Rows before this `write_date` were handled if remembered; null: none handled yet, all are new. */
+  private readonly handledUpTo: string | null;
+  /** A state from before the window: rows before its cursor all count as handled. */
+  private readonly legacy: boolean;
 
-  /** `remembered`: as stored by `remembered()`; `cursorAt`: the stored cursor the pass starts from. */
-  constructor(
-    remembered: readonly string[] | null | undefined,
-    private readonly cursorAt: string | null,
-  ) {
+  /**
+   * `remembered`: as stored by `remembered()`, or null when never stored (a state from before the window: rows
+   * before its cursor count as handled, as they were then).
+   */
+  constructor(remembered: readonly string[] | null | undefined, cursorAt: string | null) {
     this.handled = new Set(remembered ?? []);
+    const newest = [...this.handled].sort().at(-1);
+    this.handledUpTo = remembered == null ? cursorAt : newest ? newest.slice(0, 19) : null;
+    this.legacy = remembered == null;
   }
 
   /** Where a pass starts: the window before the cursor, unless it continues a pass the page bound cut short. */
@@ -40,14 +53,16 @@ export class LateCommitWindow {
   }
 
   /** The rows not handled yet, which are then remembered as handled. */
-  fresh<T extends { id: number; writeDate: string }>(rows: readonly T[]): T[] {
-    const before = (row: T) => this.cursorAt !== null && row.writeDate < this.cursorAt;
-    const fresh = rows.filter((row) => !before(row) || !this.handled.has(keyOf(row)));
-    for (const row of fresh) this.handled.add(keyOf(row));
+  fresh<T extends WindowRow>(rows: readonly T[]): T[] {
+    const upTo = this.handledUpTo;
+    const isNew = (row: T) =>
+      upTo === null || row.writeDate >= upTo || (!this.legacy && !this.handled.has(keyOf(row)));
+    const fresh = rows.filter(isNew);
+    for (const row of rows) this.handled.add(keyOf(row));
     return fresh;
   }
 
-  /** What to store with the cursor: the handled rows still inside its window, newest kept first. */
+  /** What to store with the cursor: the rows handled inside its window, the newest kept. */
   remembered(cursorAt: string | null): string[] {
     if (cursorAt === null) return [];
     const from = toOdoo(toMillis(cursorAt) - LATE_COMMIT_WINDOW_S * 1000);

@@ -14,6 +14,8 @@ export interface DonePicking {
   /** `done`, or `cancel`: a cancelled backorder may be what finishes an order's deliveries. */
   state: 'done' | 'cancel';
   writeDate: string;
+  /** What changes when it is written again within one second (LateCommitWindow): its state. */
+  version: string;
   /** The sale order it delivers (`sale_id`, else the order named by `origin`); null for other deliveries. */
   saleOrderId: number | null;
 }
@@ -66,6 +68,7 @@ export class OdooDeliveriesReader {
       name: row.name,
       state: row.state,
       writeDate: row.write_date,
+      version: row.state,
       saleOrderId: row.sale_id ? row.sale_id[0] : row.origin ? (byName.get(row.origin) ?? null) : null,
     }));
   }

@@ -18,6 +18,8 @@ export interface QuantChange {
   id: number;
   productId: number;
   writeDate: string;
+  /** Its quantities (`on hand/reserved`): two writes within one second share a `write_date`, not these. */
+  version: string;
 }
 
 type Many2one = [number, string] | false;
@@ -96,10 +98,16 @@ export class OdooStockReader {
     cursor: WriteDateCursor,
     limit: number,
   ): Promise<QuantChange[]> {
-    const rows = await client.searchRead<{ id: number; product_id: Many2one; write_date: string }>(
+    const rows = await client.searchRead<{
+      id: number;
+      product_id: Many2one;
+      write_date: string;
+      quantity: number;
+      reserved_quantity: number;
+    }>(
       'stock.quant',
       [['location_id', 'in', location.ids], ...fromCursor(cursor)],
-      ['product_id', 'write_date'],
+      ['product_id', 'write_date', 'quantity', 'reserved_quantity'],
       { limit, order: WRITE_DATE_ORDER },
     );
     return rows
@@ -108,6 +116,7 @@ export class OdooStockReader {
         id: row.id,
         productId: (row.product_id as [number, string])[0],
         writeDate: row.write_date,
+        version: `${row.quantity}/${row.reserved_quantity}`,
       }));
   }
 

@@ -140,10 +140,9 @@ export class OrdersBatch {
       }
     }
     const confirmedIds = new Set(confirmedNow ? toConfirm.map(([, id]) => id) : []);
-    const deliveriesCancelled = await this.orders.afterBackfillConfirm(
+    const deliveriesCancelled = await this.orders.settleHistory(
       odoo,
       toConfirm.filter(([, id]) => confirmedIds.has(id)).map(([i, id]) => [orders[i], id]),
-      'backfill',
     );
     for (const [i, id] of created) {
       const row = current.get(id);

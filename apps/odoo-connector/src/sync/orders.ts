@@ -137,7 +137,10 @@ export class Orders {
       await this.bindings.markApplied(odoo, bindingName, order.sourceUpdatedAt);
       return linesNote ? changedAfterConfirmation(order, current, currency) : flagged;
     }
-    const action = await this.applyStatus(odoo, order, current, arrival);
+    // Past orders a backfill brings in, up to the first time one is applied in full (a retry after a crash
+    // between confirming and settling it is still its first): see settleHistory.
+    const history = arrival === 'backfill' && (bound.created || !applied);
+    const action = await this.applyStatus(odoo, order, current, history);
     await this.bindings.markApplied(odoo, bindingName, order.sourceUpdatedAt);
     const total = roundMoney(Number(order.totals.total), currency.decimals).toFixed(currency.decimals);
     return {
@@ -212,7 +215,8 @@ export class Orders {
     await this.bindings.markApplied(odoo, name, order.sourceUpdatedAt);
     const flagged = amountsFlag(order, current, currency);
     if (flagged) return flagged;
-    const action = await this.applyStatus(odoo, order, current, 'backfill');
+    // Settled with the batch when the batch confirmed it; otherwise here, as in the one-at-a-time path.
+    const action = await this.applyStatus(odoo, order, current, !batch.confirmedNow);
     const total = roundMoney(Number(order.totals.total), currency.decimals).toFixed(currency.decimals);
     const confirmed = `${batch.confirmedNow ? confirmedText(order) : ''}${batch.deliveryCancelled ? SHIPPED_HISTORY_TEXT : ''}`;
     return {
@@ -281,11 +285,12 @@ export class Orders {
     return this.refunds.apply(odoo, refund);
   }
 
+  /** `history`: a past order a backfill brings in, not settled yet (settleHistory). */
   private async applyStatus(
     odoo: StoreOdoo,
     order: SalesOrderUpserted,
     current: OdooOrder,
-    arrival: OrderArrival,
+    history: boolean,
   ): Promise<PaymentNote> {
     if (isCancelled(order)) {
       if (current.state === 'cancel') return { text: '' };
@@ -295,35 +300,36 @@ export class Orders {
     if (!isToConfirm(order)) return { text: '' };
     let confirmed = '';
     if (current.state === 'draft' || current.state === 'sent') {
-      let confirmedHere = true;
       try {
         await odoo.client.call(ORDER, 'action_confirm', [current.id]);
       } catch (err) {
         // Two deliveries of the same order may both try: the loser finds it confirmed already.
         if (!(err instanceof OdooValidationError) || (await this.read(odoo, current.id)).state !== 'sale')
           throw err;
-        confirmedHere = false;
       }
       confirmed = confirmedText(order);
-      if (confirmedHere) confirmed += await this.shippedHistoryText(odoo, order, current.id, arrival);
     }
-    if (current.state === 'cancel' || order.payment.status !== 'paid') return { text: confirmed };
+    if (current.state === 'cancel') return { text: confirmed };
+    if (history) {
+      const cancelled = await this.settleHistory(odoo, [[order, current.id]]);
+      if (cancelled.size > 0) confirmed += SHIPPED_HISTORY_TEXT;
+    }
+    if (order.payment.status !== 'paid') return { text: confirmed };
     const payment = await this.payments.register(odoo, order, current);
     return { text: `${confirmed}${payment.text}`, errorCode: payment.errorCode };
   }
 
   /**
-   * After this sync confirmed backfilled orders (nothing for live ones). Odoo's confirmation sets the order date
-   * to now: a backfill would put months of past sales on the install day in every sales report, so each gets
-   * back the date it was placed in Salla (one write per distinct date). An order already shipped in Salla has its
-   * delivery cancelled (ShippedHistory). Returns the ids whose delivery was cancelled.
+   * Past orders a backfill brought in, confirmed. Odoo's confirmation dates an order now: a backfill would put
+   * months of past sales on the install day in every sales report, so each gets back the date it was placed
+   * in Salla (one write per distinct date). One already shipped in Salla has its deliveries cancelled
+   * (ShippedHistory). Both can be repeated: a retry after a crash half-way settles what is left. Returns the
+   * ids whose deliveries were cancelled.
    */
-  async afterBackfillConfirm(
+  async settleHistory(
     odoo: StoreOdoo,
     confirmed: ReadonlyArray<[SalesOrderUpserted, number]>,
-    arrival: OrderArrival,
   ): Promise<Set<number>> {
-    if (arrival !== 'backfill') return new Set();
     const byDate = new Map<string, number[]>();
     for (const [order, id] of confirmed)
       byDate.set(placedDate(order), [...(byDate.get(placedDate(order)) ?? []), id]);
@@ -332,16 +338,6 @@ export class Orders {
       odoo,
       confirmed.filter(([order]) => isShipped(order)).map(([, id]) => id),
     );
-  }
-
-  private async shippedHistoryText(
-    odoo: StoreOdoo,
-    order: SalesOrderUpserted,
-    id: number,
-    arrival: OrderArrival,
-  ): Promise<string> {
-    const cancelled = await this.afterBackfillConfirm(odoo, [[order, id]], arrival);
-    return cancelled.size > 0 ? SHIPPED_HISTORY_TEXT : '';
   }
 
   private async draftLines(odoo: StoreOdoo, order: SalesOrderUpserted): Promise<DraftLine[]> {

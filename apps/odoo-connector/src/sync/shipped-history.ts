@@ -25,14 +25,16 @@ export const SHIPPED_HISTORY_TEXT =
 export class ShippedHistory {
   constructor(private readonly lookups: OdooLookups) {}
 
-  /** Cancels the open customer deliveries of these sale orders, just confirmed; returns the orders that had one. */
+  /**
+   * Cancels the open transfers of these sale orders, just confirmed — every step of a 2- or 3-step delivery
+   * (pick, pack, out: the reservation sits on the first); returns the orders that had one.
+   */
   async cancelDeliveries(odoo: StoreOdoo, saleOrderIds: readonly number[]): Promise<Set<number>> {
     if (saleOrderIds.length === 0 || !(await this.lookups.hasDeliveries(odoo.client))) return new Set();
     const open = await odoo.client.searchRead<{ id: number; sale_id: Many2one }>(
       'stock.picking',
       [
         ['sale_id', 'in', [...saleOrderIds]],
-        ['picking_type_code', '=', 'outgoing'],
         ['state', 'not in', ['done', 'cancel']],
       ],
       ['sale_id'],

@@ -200,6 +200,15 @@ describe.each(['16', '19'] as const)('Odoo → Salla stock and delivery status, 
     await harness.settle();
     expect(levels()).toEqual([{ sku: sku('B'), quantity: 15 }]);
 
+    // Another late transaction of the same second writes B's quant again: same write_date and id, new figure.
+    forget();
+    countStock(db, ids.B, 16);
+    for (const quant of db.rows('stock.quant').filter((q) => q.product_id === ids.B))
+      db.get('stock.quant', quant.id)!.write_date = stamped;
+    await harness.poll(storeId);
+    await harness.settle();
+    expect(levels()).toEqual([{ sku: sku('B'), quantity: 16 }]);
+
     // The same for a delivery validated in a transaction that committed after a poll had moved on.
     const lateId = `77${Date.now() % 1_000_000}`; // a retried attempt binds another order
     const late = confirmedOrder(db, ids.A, { storeId, sallaId: lateId });

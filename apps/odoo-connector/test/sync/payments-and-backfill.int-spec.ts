@@ -256,8 +256,8 @@ describe.each(['16', '19'] as const)('payments and batched backfill against a %s
         payment: { methodCode: i % 2 ? 'cod' : 'bank_transfer', status: i % 4 === 3 ? 'pending' : 'paid' },
         // Placed over the past 200 days, as in a real backfill (each confirmed one's date is written back).
         placedAt: new Date(Date.UTC(2026, 4, 1) + i * 86_400_000).toISOString(),
-        // A quarter still under review: quotations.
-        status: { slug: i % 4 === 3 ? 'under_review' : 'in_progress' },
+        // Of the unpaid quarter, half still under review (quotations), half being fulfilled (cash on delivery).
+        status: { slug: i % 8 === 3 ? 'under_review' : 'in_progress' },
         // Each customer ships to one address of their own.
         shipping: {
           methodName: 'SMSA',
@@ -287,13 +287,13 @@ describe.each(['16', '19'] as const)('payments and batched backfill against a %s
       .filter((l) => l.entityType === 'order' && String(l.entityId).startsWith(tag));
     expect(lines.filter((l) => l.outcome !== 'ok')).toEqual([]);
     for (const o of orders) expect(saleOf(o.referenceId)).toHaveLength(1);
-    const confirmed = orders.filter((o) => o.payment.status === 'paid');
-    expect(confirmed.every((o) => saleOf(o.referenceId)[0].state === 'sale')).toBe(true);
-    expect(
-      orders
-        .filter((o) => o.payment.status !== 'paid')
-        .every((o) => saleOf(o.referenceId)[0].state === 'draft'),
-    ).toBe(true);
+    // Paid, or being fulfilled (cash on delivery): confirmed. Under review: a quotation.
+    const confirmed = orders.filter((o) => o.status.slug === 'in_progress');
+    expect(confirmed.some((o) => o.payment.status === 'pending')).toBe(true);
+    const stateOf = (o: SalesOrderUpserted) => saleOf(o.referenceId)[0].state;
+    expect(confirmed.filter((o) => stateOf(o) !== 'sale').map((o) => o.referenceId)).toEqual([]);
+    const reviewed = orders.filter((o) => o.status.slug === 'under_review');
+    expect(reviewed.filter((o) => stateOf(o) !== 'draft').map((o) => o.referenceId)).toEqual([]);
     // Each confirmed order's date is written back, one call each (placed at different times); the rest is
     // batched, whatever the batch sizes a loaded machine makes (1.0 calls per order measured on a quiet one,
     // ~3 under heavy load; the live path makes more than 10): bounds that only batching can meet.
@@ -429,6 +429,29 @@ describe.each(['16', '19'] as const)('payments and batched backfill against a %s
     expectPaidOnce(cod);
   });
 
+  it('a backfilled shipped order whose confirmation answer was lost is dated and its delivery cancelled on the retry', async () => {
+    const tag = nextId();
+    const [product] = await stockedProducts(storeId, tag, 1, 10);
+    const odoo = await storeOdoo(harness, storeId);
+    const shipped = orderFor(`${tag}x`, product, {
+      status: { slug: 'delivered' },
+      payment: { methodCode: 'mada', status: 'paid' },
+      placedAt: '2025-03-14T09:30:00.000Z',
+    });
+    const orders = harness.svc.app.get(Orders);
+    fake.crashAfter('sale.order', 'action_confirm'); // confirmed in Odoo, the answer lost
+    await expect(orders.applyUpsert(odoo, shipped, 'backfill')).rejects.toThrow();
+    expect(saleOf(shipped.referenceId)[0].state).toBe('sale');
+
+    // Kafka delivers it again.
+    expect((await orders.applyUpsert(odoo, shipped, 'backfill')).outcome).toBe('ok');
+    const [sale] = saleOf(shipped.referenceId);
+    expect(sale.date_order).toBe('2025-03-14 09:30:00');
+    expect(deliveriesOf(fake.database(), sale.id).map((p) => p.state)).toEqual(['cancel']);
+    expect(freeQty(product.variantId)).toBe(10);
+    expectPaidOnce(shipped);
+  });
+
   it('backfilled past orders keep the date they were placed; one already shipped has its delivery cancelled: its stock is not held again', async () => {
     const tag = nextId();
     const products = await stockedProducts(storeId, tag, 2, 10);
@@ -474,6 +497,7 @@ describe.each(['16', '19'] as const)('payments and batched backfill against a %s
     await harness.send(Topic.SalesOrderUpserted, storeId, late);
     await waitFor(() => okLines(late.orderId)[0] ?? null, { timeoutMs: 60_000, description: 'live order' });
     expect(deliveries(late)).toEqual(['assigned']);
-    expect(orderDate(late)).not.toBe('2025-03-14 09:30:00'); // Odoo's own: the confirmation date
+    // Odoo's own meaning (the confirmation date): a live order's date is not written back after confirming it.
+    expect(orderDate(late)).not.toBe('2025-03-14 09:30:00');
   });
 });
