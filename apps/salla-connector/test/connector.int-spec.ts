@@ -176,19 +176,7 @@ describe('salla-connector: webhooks to canonical events', () => {
     expect(h.sim.quantityOf(storeId, { sku })).not.toBe(17);
 
     // The merchant authorizes the app again: new tokens.
-    const tokens = h.sim.issueTokens(storeId);
-    await h.webhook(
-      storeId,
-      'app.store.authorize',
-      {
-        id: 1234,
-        access_token: tokens.accessToken,
-        refresh_token: tokens.refreshToken,
-        expires: tokens.expires,
-        scope: tokens.scope,
-      },
-      '2026-11-29T08:00:00.000Z',
-    );
+    await h.authorize(storeId, '2026-11-29T08:00:00.000Z');
     await waitFor(async () => Promise.resolve(h.sim.quantityOf(storeId, { sku }) === 17 || null), {
       timeoutMs: 120_000,
       description: 'the kept stock level in Salla',
@@ -339,21 +327,7 @@ describe('salla-connector: webhooks to canonical events', () => {
     const storeId = uniqueStoreId();
     await h.install(storeId); // Salla's events of 07:00
     const at = (hhmm: string) => `2026-11-29T${hhmm}:00.000Z`;
-    const authorize = (issuedAt: string) => {
-      const tokens = h.sim.issueTokens(storeId);
-      return h.webhook(
-        storeId,
-        'app.store.authorize',
-        {
-          id: 1234,
-          access_token: tokens.accessToken,
-          refresh_token: tokens.refreshToken,
-          expires: tokens.expires,
-          scope: tokens.scope,
-        },
-        issuedAt,
-      );
-    };
+    const authorize = (issuedAt: string) => h.authorize(storeId, issuedAt);
     const uninstall = (createdAt: string) =>
       h.webhook(
         storeId,

@@ -99,6 +99,8 @@ export interface ConnectorHarness {
     data: Record<string, unknown>,
     createdAtUtc?: string,
   ): Promise<void>;
+  /** Salla issues the store new tokens and sends them (`app.store.authorize`, created at `createdAtUtc`). */
+  authorize(storeId: string, createdAtUtc: string): Promise<void>;
   /** A merchant installs: the simulator knows the store and its tokens reach the connector (easy mode). */
   install(storeId: string, plan?: 'plus' | 'pro' | 'special'): Promise<void>;
   /** Publishes a canonical command/event as another service would. */
@@ -258,6 +260,21 @@ export async function startConnectorHarness(
         {
           key: storeId,
         },
+      );
+    },
+    async authorize(storeId, createdAtUtc) {
+      const tokens = sim.issueTokens(storeId);
+      await harness.webhook(
+        storeId,
+        'app.store.authorize',
+        {
+          id: 1234,
+          access_token: tokens.accessToken,
+          refresh_token: tokens.refreshToken,
+          expires: tokens.expires,
+          scope: tokens.scope,
+        },
+        createdAtUtc,
       );
     },
     async install(storeId, plan = 'plus') {
