@@ -4,6 +4,7 @@ import type { PaymentMethodUpserted, ShippingMethodUpserted } from '@app/contrac
 
 import { OdooBindings, type StoreOdoo } from '../bindings/odoo-bindings';
 import { OdooMissingRecordError, OdooValidationError } from '../odoo-client';
+import { OdooLookups } from './odoo-lookups';
 import { PaymentJournals } from './payment-journals';
 import { Products } from './products';
 import type { ApplyResult } from './sync-runner';
@@ -19,6 +20,7 @@ export class CarriersAndPayments {
     private readonly bindings: OdooBindings,
     private readonly products: Products,
     private readonly journals: PaymentJournals,
+    private readonly lookups: OdooLookups,
   ) {}
 
   async applyShipping(odoo: StoreOdoo, method: ShippingMethodUpserted): Promise<ApplyResult> {
@@ -77,11 +79,8 @@ export class CarriersAndPayments {
   private async deliveryAppMissing(odoo: StoreOdoo, err: unknown): Promise<boolean> {
     const refused = err instanceof OdooMissingRecordError || err instanceof OdooValidationError;
     if (!refused || this.bindings.usedCache()) return false;
-    const installed = await odoo.client
-      .searchRead<{ id: number }>('ir.model', [['model', '=', 'delivery.carrier']], ['id'], { limit: 1 })
-      // Unable to tell: the original error is reported as it is.
-      .catch(() => [{ id: 0 }]);
-    return installed.length === 0;
+    // Unable to tell: the original error is reported as it is.
+    return !(await this.lookups.installed(odoo.client, 'delivery.carrier', true).catch(() => true));
   }
 
   async applyPayment(odoo: StoreOdoo, method: PaymentMethodUpserted): Promise<ApplyResult> {

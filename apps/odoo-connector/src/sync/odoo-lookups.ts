@@ -177,24 +177,22 @@ export class OdooLookups {
   }
 
   /**
-   * Whether confirmed orders get deliveries in this Odoo (the Inventory app, whose `stock.picking` sale_stock
-   * fills). Asked of `ir.model`: searching a model that is not installed is an error in the Odoo user's language.
-   * Remembered once true; a database without it is asked again (the merchant may install Inventory any time).
+   * Whether the model is installed in this Odoo (its app: Inventory for `stock.picking`, Delivery for
+   * `delivery.carrier`). Asked of `ir.model`: using a model that is not installed is an error in the Odoo user's
+   * language (16–18) or a 404 (19). Remembered once true; a missing one is asked again (the merchant may install
+   * the app any time); `fresh` asks again anyway.
    */
-  async hasDeliveries(client: OdooClient): Promise<boolean> {
-    const installed = await this.remember(client, 'deliveries', async () => {
-      const rows = await client.searchRead<{ id: number }>(
-        'ir.model',
-        [['model', '=', 'stock.picking']],
-        ['id'],
-        {
-          limit: 1,
-        },
-      );
+  async installed(client: OdooClient, model: string, fresh = false): Promise<boolean> {
+    const key = `installed:${model}`;
+    if (fresh) this.memo.get(client)?.delete(key);
+    const found = await this.remember(client, key, async () => {
+      const rows = await client.searchRead<{ id: number }>('ir.model', [['model', '=', model]], ['id'], {
+        limit: 1,
+      });
       return rows.length > 0;
     });
-    if (!installed) this.memo.get(client)?.delete('deliveries');
-    return installed;
+    if (!found) this.memo.get(client)?.delete(key);
+    return found;
   }
 
   /** The name of the sale line's tax field: `tax_id` until 18, `tax_ids` from 19. */

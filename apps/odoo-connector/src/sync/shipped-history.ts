@@ -30,7 +30,8 @@ export class ShippedHistory {
    * (pick, pack, out: the reservation sits on the first); returns the orders that had one.
    */
   async cancelDeliveries(odoo: StoreOdoo, saleOrderIds: readonly number[]): Promise<Set<number>> {
-    if (saleOrderIds.length === 0 || !(await this.lookups.hasDeliveries(odoo.client))) return new Set();
+    if (saleOrderIds.length === 0 || !(await this.lookups.installed(odoo.client, 'stock.picking')))
+      return new Set();
     const open = await odoo.client.searchRead<{ id: number; sale_id: Many2one }>(
       'stock.picking',
       [
