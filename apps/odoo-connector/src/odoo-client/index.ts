@@ -19,6 +19,7 @@ export {
 } from './odoo-errors';
 export type { OdooContext, OdooDomain, OdooRecord, OdooValues, SearchReadOptions } from './odoo-transport';
 export { WITH_ARCHIVED } from './odoo-transport';
+export { fromOdooDatetime, toOdooDatetime } from './odoo-datetime';
 export {
   JSON2_MIN_MAJOR,
   MIN_SUPPORTED_MAJOR,

@@ -1,3 +1,4 @@
+import { fromOdooDatetime, toOdooDatetime } from '../odoo-client';
 import type { WriteDateCursor } from './write-date-cursor';
 
 /**
@@ -17,8 +18,9 @@ export interface WindowRow {
   version?: string;
 }
 
-const toMillis = (odooDate: string): number => Date.parse(`${odooDate.replace(' ', 'T')}Z`);
-const toOdoo = (millis: number): string => new Date(millis).toISOString().slice(0, 19).replace('T', ' ');
+/** The `write_date` the window before `at` starts at. */
+const windowStart = (at: string): string =>
+  toOdooDatetime(fromOdooDatetime(at) - LATE_COMMIT_WINDOW_S * 1000);
 const keyOf = (row: WindowRow): string => `${row.writeDate}|${row.id}|${row.version ?? ''}`;
 
 /**
@@ -49,7 +51,7 @@ export class LateCommitWindow {
   /** Where a pass starts: the window before the cursor, unless it continues a pass the page bound cut short. */
   static start(cursor: WriteDateCursor): WriteDateCursor {
     if (cursor.at === null || cursor.afterId !== null) return cursor;
-    return { at: toOdoo(toMillis(cursor.at) - LATE_COMMIT_WINDOW_S * 1000), afterId: null };
+    return { at: windowStart(cursor.at), afterId: null };
   }
 
   /** The rows not handled yet, which are then remembered as handled. */
@@ -65,7 +67,7 @@ export class LateCommitWindow {
   /** What to store with the cursor: the rows handled inside its window, the newest kept. */
   remembered(cursorAt: string | null): string[] {
     if (cursorAt === null) return [];
-    const from = toOdoo(toMillis(cursorAt) - LATE_COMMIT_WINDOW_S * 1000);
+    const from = windowStart(cursorAt);
     return [...this.handled]
       .filter((key) => key >= from)
       .sort()

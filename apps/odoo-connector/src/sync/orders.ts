@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { SalesOrderCancelled, SalesOrderRefunded, SalesOrderUpserted } from '@app/contracts';
 
 import { OdooBindings, type StoreOdoo } from '../bindings/odoo-bindings';
-import { OdooValidationError, type OdooValues } from '../odoo-client';
+import { OdooValidationError, type OdooValues, toOdooDatetime } from '../odoo-client';
 import { CreditNotes } from './credit-notes';
 import { chooseTaxes, type DraftLine, priceUnitFor, round2, roundMoney } from './order-amounts';
 import { currencyMismatch, type OrderCurrency, orderCurrency, pricePrecisionFlag } from './order-currency';
@@ -473,8 +473,7 @@ function amountsFlag(
 }
 
 /** Salla's placement time as an Odoo datetime (UTC, `YYYY-MM-DD HH:MM:SS`). */
-export const placedDate = (order: SalesOrderUpserted): string =>
-  new Date(order.placedAt).toISOString().slice(0, 19).replace('T', ' ');
+export const placedDate = (order: SalesOrderUpserted): string => toOdooDatetime(order.placedAt);
 
 /**
  * Values a new order gets that an update never rewrites: the order date is when it was placed in Salla (a
