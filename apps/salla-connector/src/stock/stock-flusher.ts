@@ -232,14 +232,11 @@ export class StockFlusher implements OnApplicationBootstrap, OnApplicationShutdo
     this.keptSaid.add(storeId);
     for (const { p } of items) {
       pushed.add(1, { outcome: 'kept' });
-      await this.activity.record(storeId, {
-        entityType: 'inventory',
-        entityId: `${p.identifierType}:${p.identifier}`,
-        outcome: 'failed',
-        errorCode: 'salla.store_not_callable',
-        message: `Salla cannot be called for this store (${describeNotCallable(err.reason)}): the stock level is kept and sent once it can`,
-        eventId: p.lastEventId,
-      });
+      await this.notCallableLine(
+        storeId,
+        p,
+        `Salla cannot be called for this store (${describeNotCallable(err.reason)}): the stock level is kept and sent once it can`,
+      );
     }
   }
 
@@ -251,14 +248,18 @@ export class StockFlusher implements OnApplicationBootstrap, OnApplicationShutdo
     for (const { p } of items) {
       await this.pending.settle(storeId, p._id, p.rev);
       pushed.add(1, { outcome: 'dropped' });
-      await this.activity.record(storeId, {
-        entityType: 'inventory',
-        entityId: `${p.identifierType}:${p.identifier}`,
-        outcome: 'failed',
-        errorCode: 'salla.store_not_callable',
-        message,
-        eventId: p.lastEventId,
-      });
+      await this.notCallableLine(storeId, p, message);
     }
+  }
+
+  private notCallableLine(storeId: string, p: Stored<PendingStockSet>, message: string): Promise<void> {
+    return this.activity.record(storeId, {
+      entityType: 'inventory',
+      entityId: `${p.identifierType}:${p.identifier}`,
+      outcome: 'failed',
+      errorCode: 'salla.store_not_callable',
+      message,
+      eventId: p.lastEventId,
+    });
   }
 }
